@@ -1,0 +1,74 @@
+//! Check: rules that turn the site model into diagnostics, and the policy that decides how
+//! severe each finding is.
+//!
+//! A rule is a plain function from the site to findings ([`Rule`]); [`RULES`] lists them. Every
+//! code a rule emits is documented in `docs/checks.md`. `site.yaml`'s `checks:` map changes a
+//! code's severity (or turns it off), and a provider's `allow:` list silences a code for that
+//! provider with a written reason, which the report still shows.
+
+mod structure;
+mod templates;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::Site;
+use crate::render::prose::Prose;
+
+/// What a rule sees: the site and its compiled prose.
+pub struct Context<'a> {
+    pub site: &'a Site,
+    pub prose: &'a Prose,
+}
+
+pub type Rule = fn(&Context) -> Vec<Diagnostic>;
+
+/// Every rule, by family.
+pub const RULES: &[(&str, Rule)] = &[
+    ("structure", structure::check),
+    ("templates", templates::check),
+];
+
+/// Findings after the policy: the ones that count, and the ones a provider allowed.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by a provider's `allow:` entry, with the reason in `note`.
+    pub allowed: Vec<Diagnostic>,
+}
+
+/// Runs every rule (in parallel) and applies the site's policy.
+pub fn run(site: &Site, prose: &Prose) -> Report {
+    use rayon::prelude::*;
+    let cx = Context { site, prose };
+    let found: Vec<Diagnostic> = RULES.par_iter().flat_map_iter(|(_, rule)| rule(&cx)).collect();
+    apply_policy(site, found)
+}
+
+/// Applies `site.yaml`'s levels and the providers' allowances.
+pub fn apply_policy(site: &Site, found: Vec<Diagnostic>) -> Report {
+    let mut report = Report::default();
+    for mut d in found {
+        if let Some(level) = site.config.checks.get(&d.code) {
+            match level.severity() {
+                Some(sev) => d.severity = sev,
+                None => continue,
+            }
+        }
+        let allowance = d.provider.as_deref().and_then(|slug| site.provider(slug)).and_then(|p| p.allowance(&d.code));
+        match allowance {
+            Some(a) => {
+                d.note = Some(format!("allowed for this provider: {}", a.reason));
+                report.allowed.push(d);
+            }
+            None => report.diagnostics.push(d),
+        }
+    }
+    crate::diagnostics::sort(&mut report.diagnostics);
+    crate::diagnostics::sort(&mut report.allowed);
+    report
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}

@@ -1,0 +1,231 @@
+//! YAML parsing, kept in one file so the parser can be swapped (serde_yaml is archived).
+//!
+//! serde_yaml turns a file into typed data and reports the line and column of the first fault;
+//! yaml-rust2's event parser records where every value stands ([`Spans`]), so later checks can
+//! point at `servers.smtp[1].port` rather than at the file.
+
+use crate::diagnostics::{Diagnostic, Location};
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::TScalarStyle;
+
+/// Where a value stands in its file: 1-based line and column, its length on that line, and
+/// whether it is a block scalar (`|` or `>`), whose text starts on the next line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub line: usize,
+    pub column: usize,
+    pub len: usize,
+    pub block: bool,
+}
+
+/// Value positions by path: `name`, `servers.imap[0].port`, `[2].answer`. Keys are also recorded,
+/// as `path#key`, for findings about a key rather than its value.
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    map: HashMap<String, Span>,
+}
+
+impl Spans {
+    pub fn get(&self, path: &str) -> Option<Span> {
+        self.map.get(path).copied()
+    }
+
+    /// The location of a path in `file`, falling back to the closest recorded parent path
+    /// and finally to the start of the file.
+    pub fn location(&self, file: &str, path: &str) -> Location {
+        let mut p = path;
+        loop {
+            if let Some(span) = self.map.get(p) {
+                return Location::new(file, span.line, span.column).with_len(span.len);
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return Location::file(file),
+            }
+        }
+    }
+
+    /// Records value positions of a YAML text. A text that does not parse yields no spans:
+    /// serde_yaml has already reported why.
+    pub fn of(text: &str) -> Spans {
+        let mut spans = Spans::default();
+        let mut parser = Parser::new_from_str(text);
+        // One frame per open collection: for a mapping, the pending key; for a sequence, the
+        // next index.
+        enum Frame {
+            Map { path: String, key: Option<String> },
+            Seq { path: String, next: usize },
+        }
+        let mut stack: Vec<Frame> = Vec::new();
+        let child_path = |stack: &mut Vec<Frame>| -> Option<String> {
+            match stack.last_mut() {
+                None => Some(String::new()),
+                Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
+                Some(Frame::Seq { path, next }) => {
+                    let p = format!("{path}[{next}]");
+                    *next += 1;
+                    Some(p)
+                }
+            }
+        };
+        loop {
+            let Ok((event, mark)) = parser.next_token() else { return spans };
+            let line = mark.line();
+            let column = mark.col() + 1;
+            match event {
+                Event::StreamEnd => break,
+                Event::Scalar(value, style, ..) => {
+                    // A scalar in key position is a key; anything else is a value.
+                    if let Some(Frame::Map { path, key }) = stack.last_mut()
+                        && key.is_none()
+                    {
+                        let k = join(path, &value);
+                        spans.map.insert(
+                            format!("{k}#key"),
+                            Span { line, column, len: value.chars().count(), block: false },
+                        );
+                        *key = Some(value);
+                        continue;
+                    }
+                    if let Some(p) = child_path(&mut stack) {
+                        let block = matches!(style, TScalarStyle::Literal | TScalarStyle::Folded);
+                        let quoted = matches!(style, TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted);
+                        let len = if block { 1 } else { value.chars().count() + if quoted { 2 } else { 0 } };
+                        spans.map.insert(p, Span { line, column, len, block });
+                    }
+                }
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    let is_map = matches!(event, Event::MappingStart(..));
+                    let path = child_path(&mut stack).unwrap_or_default();
+                    spans.map.entry(path.clone()).or_insert(Span { line, column, len: 1, block: false });
+                    stack.push(if is_map { Frame::Map { path, key: None } } else { Frame::Seq { path, next: 0 } });
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    stack.pop();
+                }
+                Event::Alias(_) => {
+                    child_path(&mut stack);
+                }
+                _ => {}
+            }
+        }
+        spans
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+/// Parses `text` (from `file`) into `T`, turning serde_yaml's error into a diagnostic with the
+/// line, column, and a hint. `line_offset` is added to lines (for front matter inside Markdown).
+pub fn parse<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize) -> Result<T, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("yaml-empty", "the file is empty")
+            .at(Location::new(file, line_offset + 1, 1))
+            .help("write the file's keys; see docs/content.md for an example of every file kind"));
+    }
+    serde_yaml::from_str::<T>(text).map_err(|err| to_diagnostic(file, text, line_offset, &err))
+}
+
+fn to_diagnostic(file: &str, text: &str, line_offset: usize, err: &serde_yaml::Error) -> Diagnostic {
+    let raw = err.to_string();
+    // serde_yaml appends " at line L column C"; the location carries that.
+    let message = match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let (line, column) = err.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+    let mut location = Location::new(file, line + line_offset, column);
+    // Split "servers.imap[0].port: invalid type" into the path and the complaint.
+    let (path, what) = match message.split_once(": ") {
+        Some((p, w)) if !p.contains(' ') => (Some(p.to_string()), w.to_string()),
+        _ => (None, message.clone()),
+    };
+    let within = path.as_deref().map(|p| format!(" in `{p}`")).unwrap_or_default();
+
+    if let Some(rest) = what.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = backticked(expected);
+        let key_len = key.chars().count();
+        location = location.with_len(key_len);
+        let mut d = Diagnostic::error("yaml-unknown-key", format!("unknown key `{key}`{within}")).at(location);
+        let closest = known
+            .iter()
+            .map(|k| (strsim::damerau_levenshtein(key, k), k))
+            .filter(|(dist, k)| *dist <= 2.max(k.len() / 3))
+            .min();
+        d = match closest {
+            Some((_, k)) => d.help(format!("did you mean `{k}`? (known keys: {})", known.join(", "))),
+            None => d.help(format!("remove it, or use one of the known keys: {}", known.join(", "))),
+        };
+        return d;
+    }
+    if let Some(rest) = what.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = backticked(expected);
+        let closest = known.iter().min_by_key(|k| strsim::damerau_levenshtein(value, k));
+        let mut help = format!("use one of: {}", known.join(", "));
+        if let Some(k) = closest.filter(|k| strsim::damerau_levenshtein(value, k) <= 3) {
+            help = format!("did you mean `{k}`? ({help})");
+        }
+        return Diagnostic::error("yaml-bad-value", format!("`{value}` is not a valid value{within}"))
+            .at(location.with_len(value.chars().count()))
+            .help(help);
+    }
+    if let Some(rest) = what.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return Diagnostic::error("yaml-missing-key", format!("missing key `{key}`{within}"))
+            .at(location)
+            .help(format!("add `{key}:` here; see docs/content.md for what it holds"));
+    }
+    if what.starts_with("invalid type") || what.starts_with("invalid value") || what.starts_with("invalid length") {
+        let token_len = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.chars().skip(column.saturating_sub(1)).take_while(|c| !c.is_whitespace()).count())
+            .unwrap_or(1);
+        return Diagnostic::error("yaml-wrong-type", format!("{what}{within}"))
+            .at(location.with_len(token_len))
+            .help("write a value of the expected type; see docs/content.md");
+    }
+    Diagnostic::error("yaml-syntax", format!("this is not valid YAML: {message}"))
+        .at(location)
+        .help("check the indentation and quoting on this line and the one above it")
+}
+
+fn backticked(s: &str) -> Vec<String> {
+    s.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_record_nested_values_and_keys() {
+        let text = "name: X\nservers:\n  imap:\n    - host: a.example\n      port: 993\nlist:\n  - |\n    text\n";
+        let spans = Spans::of(text);
+        assert_eq!(spans.get("name"), Some(Span { line: 1, column: 7, len: 1, block: false }));
+        assert_eq!(spans.get("servers.imap[0].port").map(|s| (s.line, s.column)), Some((5, 13)));
+        assert_eq!(spans.get("servers.imap[0].host#key").map(|s| (s.line, s.column)), Some((4, 7)));
+        assert!(spans.get("list[0]").unwrap().block);
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            name: String,
+            domains: Vec<String>,
+        }
+        let d = parse::<T>("p.yaml", "name: a\ndomians: []\n", 0).unwrap_err();
+        assert_eq!(d.code, "yaml-unknown-key");
+        assert_eq!(d.location.as_ref().map(|l| (l.line, l.column)), Some((2, 1)));
+        assert!(d.help.unwrap().starts_with("did you mean `domains`?"));
+    }
+}

@@ -1,0 +1,132 @@
+//! A mail client and its own words for each setting.
+//!
+//! The same fact reads differently in every client: `starttls` is "STARTTLS" in Thunderbird's
+//! menu and "Use SSL: On" on an iPhone. A guide speaks its client's words, so the vocabulary is
+//! data, kept once per client.
+
+use super::{Auth, Guide, Protocol, Security, Source};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientData {
+    pub name: String,
+    #[serde(default)]
+    pub platforms: Vec<String>,
+    #[serde(default = "default_protocols")]
+    pub protocols: Vec<Protocol>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub apple_profile: bool,
+    pub vocabulary: Vocabulary,
+}
+
+fn default_protocols() -> Vec<Protocol> {
+    vec![Protocol::Imap, Protocol::Pop3]
+}
+
+/// The labels of a client's account screens.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    pub incoming: String,
+    pub outgoing: String,
+    pub host: String,
+    pub port: String,
+    pub security: String,
+    pub username: String,
+    #[serde(default = "default_password")]
+    pub password: String,
+    #[serde(default = "default_auth_field")]
+    pub auth: String,
+    /// The client's word for each security value; all three must be given.
+    pub security_values: BTreeMap<SecurityKey, String>,
+    /// The client's word for each authentication method it offers.
+    #[serde(default)]
+    pub auth_values: BTreeMap<AuthKey, String>,
+}
+
+fn default_password() -> String {
+    "Password".into()
+}
+
+fn default_auth_field() -> String {
+    "Authentication".into()
+}
+
+/// Map keys for [`Vocabulary::security_values`]; an ordered wrapper so the maps serialise stably.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecurityKey {
+    Tls,
+    Starttls,
+    None,
+}
+
+impl From<Security> for SecurityKey {
+    fn from(s: Security) -> Self {
+        match s {
+            Security::Tls => SecurityKey::Tls,
+            Security::Starttls => SecurityKey::Starttls,
+            Security::None => SecurityKey::None,
+        }
+    }
+}
+
+/// Map keys for [`Vocabulary::auth_values`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthKey {
+    Password,
+    EncryptedPassword,
+    #[serde(rename = "oauth2")]
+    OAuth2,
+    Ntlm,
+    Gssapi,
+    ClientCert,
+    None,
+}
+
+impl From<Auth> for AuthKey {
+    fn from(a: Auth) -> Self {
+        match a {
+            Auth::Password => AuthKey::Password,
+            Auth::EncryptedPassword => AuthKey::EncryptedPassword,
+            Auth::OAuth2 => AuthKey::OAuth2,
+            Auth::Ntlm => AuthKey::Ntlm,
+            Auth::Gssapi => AuthKey::Gssapi,
+            Auth::ClientCert => AuthKey::ClientCert,
+            Auth::None => AuthKey::None,
+        }
+    }
+}
+
+impl Vocabulary {
+    /// The client's word for a security value (falls back to the neutral label).
+    pub fn security_word(&self, s: Security) -> &str {
+        self.security_values.get(&s.into()).map(String::as_str).unwrap_or(s.label())
+    }
+
+    /// The client's word for an authentication method (falls back to the neutral label).
+    pub fn auth_word(&self, a: Auth) -> &str {
+        self.auth_values.get(&a.into()).map(String::as_str).unwrap_or(a.label())
+    }
+}
+
+/// A loaded client with its generic guide.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub slug: String,
+    pub data: ClientData,
+    pub source: Source,
+    /// `content/clients/<slug>.md`; a published client without one is reported by the checks.
+    pub guide: Option<Guide>,
+}
+
+impl Client {
+    pub fn url(&self) -> String {
+        format!("/clients/{}/", self.slug)
+    }
+}

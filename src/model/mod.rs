@@ -1,0 +1,35 @@
+//! The typed site: what the content files say, after loading and before any page exists.
+//!
+//! The YAML shapes are the serde types here (with `deny_unknown_fields`, so a typo is an error);
+//! each loaded item keeps the [`Source`] it came from, so checks can point at a line.
+
+mod client;
+mod content;
+mod provider;
+mod site;
+
+pub use client::{Client, ClientData, Vocabulary};
+pub use content::{Entry, FaqEntry, FrontMatter, Guide, GuideOverride, Page, Placement, TroubleshootingEntry};
+pub use provider::{
+    Auth, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData, RuleAllowance,
+    Security, Server, UsernameForm,
+};
+pub use site::{Site, SiteConfig};
+
+use crate::load::yaml::Spans;
+use std::sync::Arc;
+
+/// A loaded file: its path relative to the site root and, for YAML, where each value stands.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: String,
+    pub text: Arc<str>,
+    pub spans: Arc<Spans>,
+}
+
+impl Source {
+    /// Where the value at a YAML path (e.g. `servers.imap[0].port`) stands, or the file's start.
+    pub fn locate(&self, path: &str) -> crate::diagnostics::Location {
+        self.spans.location(&self.path, path)
+    }
+}

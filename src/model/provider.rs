@@ -1,0 +1,392 @@
+//! A mail provider and its servers, as written in `content/providers/<slug>.yaml`.
+
+use super::Source;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The file's shape. Every fact about a provider lives here once.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderData {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
+    pub domains: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub servers: Servers,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_imap: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_pop3: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_smtp: Option<String>,
+    #[serde(default)]
+    pub password: PasswordRules,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prerequisites: Vec<Prerequisite>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dns_records: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documentation: Vec<DocLink>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<RuleAllowance>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Servers {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imap: Vec<Server>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pop3: Vec<Server>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub smtp: Vec<Server>,
+}
+
+/// One server a client connects to.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub host: String,
+    /// Kept wider than `u16` so an out-of-range port is a check finding, not a parse error.
+    pub port: u32,
+    pub security: Security,
+    #[serde(default = "default_auth")]
+    pub auth: Vec<Auth>,
+    #[serde(default)]
+    pub username: UsernameForm,
+}
+
+fn default_auth() -> Vec<Auth> {
+    vec![Auth::Password]
+}
+
+/// The three mail protocols a help site documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Imap,
+    Pop3,
+    Smtp,
+}
+
+impl Protocol {
+    pub const ALL: [Protocol; 3] = [Protocol::Imap, Protocol::Pop3, Protocol::Smtp];
+
+    /// The key used in YAML and in template variables.
+    pub fn id(self) -> &'static str {
+        match self {
+            Protocol::Imap => "imap",
+            Protocol::Pop3 => "pop3",
+            Protocol::Smtp => "smtp",
+        }
+    }
+
+    /// The name readers know.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Imap => "IMAP",
+            Protocol::Pop3 => "POP3",
+            Protocol::Smtp => "SMTP",
+        }
+    }
+
+    pub fn is_incoming(self) -> bool {
+        self != Protocol::Smtp
+    }
+}
+
+/// How the connection is encrypted (RFC 8314 terms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Implicit TLS from the first byte ("SSL/TLS").
+    Tls,
+    /// A plain connection upgraded with STARTTLS.
+    Starttls,
+    /// No encryption.
+    None,
+}
+
+impl Security {
+    pub const ALL: [Security; 3] = [Security::Tls, Security::Starttls, Security::None];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Security::Tls => "tls",
+            Security::Starttls => "starttls",
+            Security::None => "none",
+        }
+    }
+
+    /// The neutral word used on pages that speak no particular client's language.
+    pub fn label(self) -> &'static str {
+        match self {
+            Security::Tls => "SSL/TLS",
+            Security::Starttls => "STARTTLS",
+            Security::None => "None",
+        }
+    }
+}
+
+/// How the client proves who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Auth {
+    /// The password, sent inside the encrypted connection (ISPDB `password-cleartext`).
+    Password,
+    /// CRAM-MD5 and friends (ISPDB `password-encrypted`).
+    EncryptedPassword,
+    #[serde(rename = "oauth2")]
+    OAuth2,
+    Ntlm,
+    Gssapi,
+    ClientCert,
+    None,
+}
+
+impl Auth {
+    pub const ALL: [Auth; 7] = [
+        Auth::Password,
+        Auth::EncryptedPassword,
+        Auth::OAuth2,
+        Auth::Ntlm,
+        Auth::Gssapi,
+        Auth::ClientCert,
+        Auth::None,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Auth::Password => "password",
+            Auth::EncryptedPassword => "encrypted-password",
+            Auth::OAuth2 => "oauth2",
+            Auth::Ntlm => "ntlm",
+            Auth::Gssapi => "gssapi",
+            Auth::ClientCert => "client-cert",
+            Auth::None => "none",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Auth::Password => "Normal password",
+            Auth::EncryptedPassword => "Encrypted password",
+            Auth::OAuth2 => "OAuth2",
+            Auth::Ntlm => "NTLM",
+            Auth::Gssapi => "Kerberos / GSSAPI",
+            Auth::ClientCert => "TLS client certificate",
+            Auth::None => "No authentication",
+        }
+    }
+
+    /// Whether the method sends a reusable secret that must not cross an unencrypted connection.
+    pub fn sends_password(self) -> bool {
+        matches!(self, Auth::Password)
+    }
+}
+
+/// What the reader types as the username. ISPDB's placeholders are kept as they are so
+/// imported data round-trips exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum UsernameForm {
+    /// `%EMAILADDRESS%`
+    #[default]
+    Address,
+    /// `%EMAILLOCALPART%`
+    LocalPart,
+    /// `%EMAILDOMAIN%`
+    Domain,
+    /// Any other text, with the placeholders filled in.
+    Custom(String),
+}
+
+impl UsernameForm {
+    /// The ISPDB placeholder form.
+    pub fn placeholder(&self) -> String {
+        match self {
+            UsernameForm::Address => "%EMAILADDRESS%".into(),
+            UsernameForm::LocalPart => "%EMAILLOCALPART%".into(),
+            UsernameForm::Domain => "%EMAILDOMAIN%".into(),
+            UsernameForm::Custom(text) => text.clone(),
+        }
+    }
+
+    /// The YAML spelling.
+    pub fn yaml(&self) -> String {
+        match self {
+            UsernameForm::Address => "address".into(),
+            UsernameForm::LocalPart => "local-part".into(),
+            UsernameForm::Domain => "domain".into(),
+            UsernameForm::Custom(text) => text.clone(),
+        }
+    }
+
+    /// What a reader is told to type.
+    pub fn describe(&self) -> String {
+        match self {
+            UsernameForm::Address => "your full email address".into(),
+            UsernameForm::LocalPart => "the part of your address before the @".into(),
+            UsernameForm::Domain => "your email domain (the part after the @)".into(),
+            UsernameForm::Custom(text) => text
+                .replace("%EMAILADDRESS%", "your-address@example.com")
+                .replace("%EMAILLOCALPART%", "your-name")
+                .replace("%EMAILDOMAIN%", "example.com"),
+        }
+    }
+}
+
+impl From<String> for UsernameForm {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "address" | "%EMAILADDRESS%" => UsernameForm::Address,
+            "local-part" | "%EMAILLOCALPART%" => UsernameForm::LocalPart,
+            "domain" | "%EMAILDOMAIN%" => UsernameForm::Domain,
+            _ => UsernameForm::Custom(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UsernameForm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(UsernameForm::from)
+    }
+}
+
+impl Serialize for UsernameForm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.yaml())
+    }
+}
+
+impl fmt::Display for UsernameForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// Which secret a client uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PasswordKind {
+    /// The account's normal password.
+    #[default]
+    Account,
+    /// Only an app-specific password works.
+    AppPassword,
+    /// Only OAuth2 sign-in works; no password of any kind.
+    #[serde(rename = "oauth2")]
+    OAuth2,
+    /// The normal password, or an app password once two-factor sign-in is on.
+    AccountOrAppPassword,
+}
+
+impl PasswordKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            PasswordKind::Account => "account",
+            PasswordKind::AppPassword => "app-password",
+            PasswordKind::OAuth2 => "oauth2",
+            PasswordKind::AccountOrAppPassword => "account-or-app-password",
+        }
+    }
+
+    /// What to type in a password field, in words.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            PasswordKind::Account => "your account password",
+            PasswordKind::AppPassword => "an app-specific password",
+            PasswordKind::OAuth2 => "no password: you sign in through the provider's own sign-in window (OAuth2)",
+            PasswordKind::AccountOrAppPassword => {
+                "your account password, or an app-specific password if two-step verification is on"
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRules {
+    #[serde(default)]
+    pub kind: PasswordKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_password_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_password_steps: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prerequisite {
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocLink {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// A check rule switched off for one provider, with the editor's reason.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleAllowance {
+    pub rule: String,
+    pub reason: String,
+}
+
+/// A loaded provider: its slug (the file name), its data and where it came from.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub slug: String,
+    pub data: ProviderData,
+    pub source: Source,
+}
+
+impl Provider {
+    pub fn servers(&self, protocol: Protocol) -> &[Server] {
+        match protocol {
+            Protocol::Imap => &self.data.servers.imap,
+            Protocol::Pop3 => &self.data.servers.pop3,
+            Protocol::Smtp => &self.data.servers.smtp,
+        }
+    }
+
+    /// The first server of a protocol is the one guides recommend.
+    pub fn preferred(&self, protocol: Protocol) -> Option<&Server> {
+        self.servers(protocol).first()
+    }
+
+    /// The reason written for a missing protocol.
+    pub fn missing_reason(&self, protocol: Protocol) -> Option<&str> {
+        match protocol {
+            Protocol::Imap => self.data.no_imap.as_deref(),
+            Protocol::Pop3 => self.data.no_pop3.as_deref(),
+            Protocol::Smtp => self.data.no_smtp.as_deref(),
+        }
+    }
+
+    pub fn short_name(&self) -> &str {
+        self.data.short_name.as_deref().unwrap_or(&self.data.name)
+    }
+
+    /// Whether an allowance switches this rule off for this provider, and why.
+    pub fn allowance(&self, rule: &str) -> Option<&RuleAllowance> {
+        self.data.allow.iter().find(|a| a.rule == rule)
+    }
+
+    pub fn url(&self) -> String {
+        format!("/{}/", self.slug)
+    }
+}

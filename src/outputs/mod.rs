@@ -1,0 +1,3 @@
+//! Machine-readable outputs written beside the pages, one file per format.
+
+pub mod sitemap;

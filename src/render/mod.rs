@@ -1,0 +1,398 @@
+//! Render: the site model into pages in memory, through the theme's Tera templates.
+//!
+//! Which pages exist is decided by [`plan`]; each page is rendered independently, providers in
+//! parallel. Nothing here touches the disk; `write` does that.
+
+pub mod jsonld;
+pub mod markdown;
+pub mod prose;
+pub mod theme;
+pub mod views;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Client, Placement, Provider, Site};
+use prose::Prose;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use theme::Theme;
+use views::*;
+
+/// A file of the finished site, path relative to the output folder.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile { path: path.into(), bytes: bytes.into() }
+    }
+
+    pub fn is_html(&self) -> bool {
+        self.path.ends_with(".html")
+    }
+}
+
+pub struct RenderOptions {
+    /// Absolute base URL for canonical links and the sitemap, without a trailing slash.
+    pub base_url: String,
+    /// Per provider slug: warnings, downloadable files and DNS records from other stages.
+    pub extras: HashMap<String, ProviderExtras>,
+}
+
+#[derive(Serialize)]
+struct SiteGlobals<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    clients: Vec<NavLink<'a>>,
+    pages: Vec<NavLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct NavLink<'a> {
+    slug: &'a str,
+    title: &'a str,
+    name: &'a str,
+    url: String,
+}
+
+/// The output path of a page URL: `/icloud/` is `icloud/index.html`.
+pub fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if trimmed.ends_with(".html") || trimmed.ends_with(".xml") || trimmed.ends_with(".txt") {
+        trimmed.into()
+    } else {
+        format!("{}index.html", trimmed.trim_end_matches('/').to_string() + "/")
+    }
+}
+
+/// Every page URL the site will have, with what produces it (for collision checks and links).
+pub fn plan(site: &Site) -> Vec<(String, String)> {
+    let mut urls = vec![("/".to_string(), "the home page".to_string())];
+    let clients = site.published_clients();
+    for p in &site.providers {
+        urls.push((p.url(), p.source.path.clone()));
+        for c in &clients {
+            urls.push((format!("/{}/{}/", p.slug, c.slug), format!("{} x {}", p.source.path, c.source.path)));
+        }
+    }
+    for c in &clients {
+        urls.push((c.url(), c.source.path.clone()));
+    }
+    urls.push(("/faq/".into(), "the FAQ page".into()));
+    urls.push(("/troubleshooting/".into(), "the troubleshooting page".into()));
+    for page in &site.pages {
+        urls.push((format!("/{}/", page.slug), page.guide.source.path.clone()));
+    }
+    urls.push(("/404.html".into(), "the 404 page".into()));
+    urls
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    prose: &'a Prose,
+    theme: &'a Theme,
+    opts: &'a RenderOptions,
+    clients: Vec<&'a Client>,
+}
+
+impl<'a> Renderer<'a> {
+    fn meta(&self, kind: &'static str, title: String, description: String, url: String, mut crumbs: Vec<Crumb>, extra_ld: Vec<serde_json::Value>) -> PageMeta {
+        let mut trail = vec![Crumb { title: "Home".into(), url: "/".into() }];
+        trail.append(&mut crumbs);
+        let mut ld = vec![jsonld::breadcrumbs(&self.opts.base_url, &trail)];
+        ld.extend(extra_ld);
+        PageMeta {
+            kind,
+            canonical: format!("{}{}", self.opts.base_url, url),
+            title,
+            description,
+            url,
+            breadcrumbs: trail,
+            jsonld: jsonld::document(ld),
+        }
+    }
+
+    fn page(&self, template: &str, meta: PageMeta, fill: impl FnOnce(&mut tera::Context)) -> Result<OutputFile, Diagnostic> {
+        let mut ctx = tera::Context::new();
+        let path = output_path(&meta.url);
+        ctx.insert("page", &meta);
+        fill(&mut ctx);
+        Ok(OutputFile::new(path, self.theme.render(template, &ctx)?))
+    }
+
+    fn home(&self) -> Result<OutputFile, Diagnostic> {
+        let cfg = &self.site.config;
+        let providers: Vec<ProviderLink> = self
+            .site
+            .providers
+            .iter()
+            .map(|p| ProviderLink { slug: &p.slug, name: &p.data.name, domains: &p.data.domains, url: p.url() })
+            .collect();
+        let clients: Vec<ClientLink> = self.clients.iter().map(|c| ClientLink::new(c)).collect();
+        let mut meta = self.meta("home", cfg.title.clone(), cfg.description.clone(), "/".into(), vec![], vec![]);
+        meta.breadcrumbs.truncate(1);
+        self.page("index.html", meta, |ctx| {
+            ctx.insert("providers", &providers);
+            ctx.insert("clients", &clients);
+        })
+    }
+
+    fn provider_pages(&self, p: &'a Provider) -> Result<Vec<OutputFile>, Diagnostic> {
+        let empty = ProviderExtras::default();
+        let extras = self.opts.extras.get(&p.slug).unwrap_or(&empty);
+        let view = provider_view(self.site, self.prose, p, &self.clients, extras)?;
+        let mut out = Vec::with_capacity(self.clients.len() + 1);
+        let description = format!(
+            "{} mail server settings for {}: IMAP, POP3 and SMTP hosts, ports and encryption, and setup guides.",
+            p.data.name,
+            p.data.domains.iter().map(|d| format!("@{d}")).collect::<Vec<_>>().join(", ")
+        );
+        let mut ld = Vec::new();
+        if !view.faq.is_empty() {
+            ld.push(jsonld::faq_page(&view.faq));
+        }
+        let meta = self.meta(
+            "provider",
+            format!("{} settings", p.data.name),
+            description,
+            p.url(),
+            vec![Crumb { title: p.data.name.clone(), url: p.url() }],
+            ld,
+        );
+        out.push(self.page("provider.html", meta, |ctx| ctx.insert("provider", &view))?);
+        for c in &self.clients {
+            out.push(self.guide_page(p, c, &view)?);
+        }
+        Ok(out)
+    }
+
+    fn guide_markdown(&self, p: &Provider, c: &Client) -> Result<String, Diagnostic> {
+        let ctx = prose::context(Some(p), Some(c));
+        let generic = match &c.guide {
+            Some(g) => self.prose.render(&prose::guide_name(&g.source), &ctx)?,
+            None => String::new(),
+        };
+        Ok(match self.site.guide_override(&p.slug, &c.slug) {
+            Some(o) => {
+                let extra = self.prose.render(&prose::guide_name(&o.guide.source), &ctx)?;
+                match o.guide.front.placement.unwrap_or_default() {
+                    Placement::Before => format!("{extra}\n\n{generic}"),
+                    Placement::After => format!("{generic}\n\n{extra}"),
+                    Placement::Replace => extra,
+                }
+            }
+            None => generic,
+        })
+    }
+
+    fn guide_page(&self, p: &Provider, c: &Client, view: &ProviderView) -> Result<OutputFile, Diagnostic> {
+        let md = self.guide_markdown(p, c)?;
+        let guide_html = markdown::to_html(&md, 1);
+        let url = format!("/{}/{}/", p.slug, c.slug);
+        let title = format!("Set up {} in {}", p.data.name, c.data.name);
+        let description = format!(
+            "Step-by-step {} setup for {} in {}, with the server settings in {}'s own words.",
+            c.data.name, p.data.name, c.data.name, c.data.name
+        );
+        let steps = markdown::steps(&md);
+        let ld = vec![jsonld::how_to(&title, &description, &steps)];
+        let meta = self.meta(
+            "guide",
+            title,
+            description,
+            url.clone(),
+            vec![Crumb { title: p.data.name.clone(), url: p.url() }, Crumb { title: c.data.name.clone(), url }],
+            ld,
+        );
+        let settings = settings_sections(p, c);
+        let trouble = trouble_entries(self.site, self.prose, Some(p), Some(c))?;
+        let client = ClientLink::new(c);
+        self.page("guide.html", meta, |ctx| {
+            ctx.insert("provider", view);
+            ctx.insert("client", &client);
+            ctx.insert("guide_html", &guide_html);
+            ctx.insert("settings", &settings);
+            ctx.insert("troubleshooting", &trouble);
+        })
+    }
+
+    fn client_page(&self, c: &Client) -> Result<OutputFile, Diagnostic> {
+        #[derive(Serialize)]
+        struct Row<'b> {
+            name: &'b str,
+            domains: &'b [String],
+            url: String,
+        }
+        let rows: Vec<Row> = self
+            .site
+            .providers
+            .iter()
+            .map(|p| Row { name: &p.data.name, domains: &p.data.domains, url: format!("/{}/{}/", p.slug, c.slug) })
+            .collect();
+        let meta = self.meta(
+            "client",
+            format!("{} setup guides", c.data.name),
+            format!("Set up any mail provider in {}: pick your provider for step-by-step instructions.", c.data.name),
+            c.url(),
+            vec![Crumb { title: c.data.name.clone(), url: c.url() }],
+            vec![],
+        );
+        let client = ClientLink::new(c);
+        self.page("client.html", meta, |ctx| {
+            ctx.insert("client", &client);
+            ctx.insert("providers", &rows);
+        })
+    }
+
+    fn faq_page(&self) -> Result<OutputFile, Diagnostic> {
+        #[derive(Serialize)]
+        struct Group {
+            title: String,
+            entries: Vec<FaqView>,
+        }
+        let mut groups = vec![Group { title: "General".into(), entries: faq_entries(self.site, self.prose, None)? }];
+        for p in &self.site.providers {
+            let entries = faq_entries(self.site, self.prose, Some(p))?;
+            if !entries.is_empty() {
+                groups.push(Group { title: p.data.name.clone(), entries });
+            }
+        }
+        groups.retain(|g| !g.entries.is_empty());
+        let all: Vec<FaqView> = groups.iter().flat_map(|g| g.entries.iter().cloned()).collect();
+        let meta = self.meta(
+            "faq",
+            "Frequently asked questions".into(),
+            format!("Answers to common questions about setting up email: {}.", self.site.config.title),
+            "/faq/".into(),
+            vec![Crumb { title: "FAQ".into(), url: "/faq/".into() }],
+            vec![jsonld::faq_page(&all)],
+        );
+        self.page("faq.html", meta, |ctx| ctx.insert("groups", &groups))
+    }
+
+    fn troubleshooting_page(&self) -> Result<OutputFile, Diagnostic> {
+        #[derive(Serialize)]
+        struct Group {
+            title: String,
+            entries: Vec<TroubleView>,
+        }
+        let mut groups =
+            vec![Group { title: "Any provider".into(), entries: trouble_entries(self.site, self.prose, None, None)? }];
+        for p in &self.site.providers {
+            let entries = trouble_entries(self.site, self.prose, Some(p), None)?;
+            if !entries.is_empty() {
+                groups.push(Group { title: p.data.name.clone(), entries });
+            }
+        }
+        groups.retain(|g| !g.entries.is_empty());
+        let meta = self.meta(
+            "troubleshooting",
+            "Troubleshooting".into(),
+            "Fixes for mail that will not connect, send or sync.".into(),
+            "/troubleshooting/".into(),
+            vec![Crumb { title: "Troubleshooting".into(), url: "/troubleshooting/".into() }],
+            vec![],
+        );
+        self.page("troubleshooting.html", meta, |ctx| ctx.insert("groups", &groups))
+    }
+
+    fn free_page(&self, page: &crate::model::Page) -> Result<OutputFile, Diagnostic> {
+        let md = self.prose.render(&prose::guide_name(&page.guide.source), &prose::context(None, None))?;
+        let body_html = markdown::to_html(&md, 1);
+        let url = format!("/{}/", page.slug);
+        let title = page.guide.front.title.clone().unwrap_or_else(|| page.slug.replace('-', " "));
+        let meta = self.meta(
+            "page",
+            title.clone(),
+            page.guide.front.description.clone().unwrap_or_default(),
+            url.clone(),
+            vec![Crumb { title, url }],
+            vec![],
+        );
+        self.page("page.html", meta, |ctx| ctx.insert("body_html", &body_html))
+    }
+
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        let mut meta = self.meta("404", "Page not found".into(), "This page does not exist.".into(), "/404.html".into(), vec![], vec![]);
+        meta.breadcrumbs.truncate(1);
+        self.page("404.html", meta, |_| {})
+    }
+}
+
+/// Puts what every template sees (`site`, `assets`) into the theme's global context once, so
+/// pages share it instead of each carrying a copy.
+pub fn set_globals(theme: &mut Theme, site: &Site, base_url: &str) {
+    let cfg = &site.config;
+    let globals = SiteGlobals {
+        title: &cfg.title,
+        description: &cfg.description,
+        language: &cfg.language,
+        base_url,
+        clients: site
+            .published_clients()
+            .into_iter()
+            .map(|c| NavLink { slug: &c.slug, title: &c.data.name, name: &c.data.name, url: c.url() })
+            .collect(),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| {
+                let title = p.guide.front.title.as_deref().unwrap_or(&p.slug);
+                NavLink { slug: &p.slug, title, name: title, url: format!("/{}/", p.slug) }
+            })
+            .collect(),
+    };
+    let assets: BTreeMap<&str, &str> = theme.asset_urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let global = theme.tera.global_context();
+    global.insert("site", &globals);
+    global.insert("assets", &assets);
+}
+
+/// Renders every page. Errors from all pages are collected, not just the first.
+pub fn render_site(site: &Site, prose: &Prose, theme: &Theme, opts: &RenderOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let r = Renderer { site, prose, theme, opts, clients: site.published_clients() };
+    let mut results: Vec<Result<OutputFile, Diagnostic>> = site
+        .providers
+        .par_iter()
+        .flat_map_iter(|p| match r.provider_pages(p) {
+            Ok(files) => files.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(d) => vec![Err(d)],
+        })
+        .collect();
+    let singles: Vec<Result<OutputFile, Diagnostic>> = std::iter::once(r.home())
+        .chain(r.clients.iter().map(|c| r.client_page(c)))
+        .chain([r.faq_page(), r.troubleshooting_page(), r.not_found()])
+        .chain(site.pages.iter().map(|p| r.free_page(p)))
+        .collect();
+    results.extend(singles);
+
+    let mut files = Vec::with_capacity(results.len() + theme.assets.len() + 2);
+    let mut errors = Vec::new();
+    for res in results {
+        match res {
+            Ok(f) => files.push(f),
+            Err(d) => {
+                if !errors.contains(&d) {
+                    errors.push(d)
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    for asset in &theme.assets {
+        files.push(OutputFile::new(asset.output_path.clone(), asset.bytes.clone()));
+    }
+    let urls: Vec<String> = plan(site).into_iter().map(|(u, _)| u).filter(|u| u != "/404.html").collect();
+    files.push(crate::outputs::sitemap::sitemap(&opts.base_url, &urls));
+    files.push(crate::outputs::sitemap::robots(&opts.base_url));
+    Ok(files)
+}

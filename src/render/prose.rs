@@ -1,0 +1,270 @@
+//! Content templates: guides, provider-specific steps, FAQ answers, troubleshooting entries,
+//! prerequisites and free pages are Markdown with Tera expressions that refer to the settings.
+//!
+//! All of them are compiled once into one Tera instance ([`Prose`]); the check stage renders them
+//! against every provider to find expressions that name missing data, and the render stage
+//! renders them into pages. Tera's errors carry a line within the template; [`Prose`] maps that
+//! back to the line of the content file.
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::model::{Auth, Client, PasswordKind, Protocol, Provider, Security, Server, Site, Source, Vocabulary};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Where a template's first line stands in its file.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: String,
+    line: usize,
+    column: usize,
+}
+
+/// The compiled content templates of a site.
+pub struct Prose {
+    tera: tera::Tera,
+    origins: HashMap<String, Origin>,
+}
+
+/// Template names, one per piece of prose. Names are the file path plus, for YAML entries, the
+/// value's path, so Tera's own messages also say where the template came from.
+pub fn guide_name(source: &Source) -> String {
+    source.path.clone()
+}
+
+pub fn entry_name(source: &Source, index: usize, field: &str) -> String {
+    format!("{}#[{index}].{field}", source.path)
+}
+
+pub fn provider_field_name(provider: &Provider, path: &str) -> String {
+    format!("{}#{path}", provider.source.path)
+}
+
+impl Prose {
+    /// Compiles every piece of prose of the site. Syntax errors become diagnostics; the templates
+    /// that compiled are still usable.
+    pub fn compile(site: &Site) -> (Prose, Vec<Diagnostic>) {
+        let mut prose = Prose { tera: tera::Tera::new(), origins: HashMap::new() };
+        // Escape data inserted into Markdown; entities are decoded again by the Markdown renderer.
+        prose.tera.autoescape_on(vec![""]);
+        let mut diagnostics = Vec::new();
+        let mut add = |name: String, text: &str, origin: Origin, diags: &mut Vec<Diagnostic>| {
+            if let Err(e) = prose.tera.add_raw_template(&name, text) {
+                prose.origins.insert(name.clone(), origin);
+                diags.push(prose.diagnostic(&name, &e));
+            } else {
+                prose.origins.insert(name, origin);
+            }
+        };
+        let guides = site
+            .clients
+            .iter()
+            .filter_map(|c| c.guide.as_ref())
+            .chain(site.overrides.iter().map(|o| &o.guide))
+            .chain(site.pages.iter().map(|p| &p.guide));
+        for guide in guides {
+            let origin = Origin { file: guide.source.path.clone(), line: guide.body_line, column: 1 };
+            add(guide_name(&guide.source), &guide.body, origin, &mut diagnostics);
+        }
+        for entry in &site.faq {
+            let field = "answer";
+            let origin = yaml_origin(&entry.source, &format!("[{}].{field}", entry.index));
+            add(entry_name(&entry.source, entry.index, field), &entry.data.answer, origin, &mut diagnostics);
+        }
+        for entry in &site.troubleshooting {
+            for (field, text) in [("symptom", &entry.data.symptom), ("fix", &entry.data.fix)] {
+                let origin = yaml_origin(&entry.source, &format!("[{}].{field}", entry.index));
+                add(entry_name(&entry.source, entry.index, field), text, origin, &mut diagnostics);
+            }
+        }
+        for provider in &site.providers {
+            for (i, pre) in provider.data.prerequisites.iter().enumerate() {
+                let path = format!("prerequisites[{i}].body");
+                let origin = yaml_origin(&provider.source, &path);
+                add(provider_field_name(provider, &path), &pre.body, origin, &mut diagnostics);
+            }
+        }
+        (prose, diagnostics)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders a template to Markdown, or a diagnostic at the failing expression's line.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| self.diagnostic(name, &e))
+    }
+
+    fn diagnostic(&self, name: &str, err: &tera::Error) -> Diagnostic {
+        let origin = self.origins.get(name).cloned().unwrap_or(Origin { file: name.to_string(), line: 1, column: 1 });
+        let (code, report) = match err.kind() {
+            tera::ErrorKind::SyntaxError(r) => ("template-syntax", Some(r)),
+            tera::ErrorKind::RenderingError(r) => ("template-data", Some(r)),
+            _ => ("template-data", None),
+        };
+        match report {
+            Some(r) => {
+                let span = r.span();
+                let line = origin.line + span.start_line.saturating_sub(1);
+                let column = if span.start_line <= 1 { origin.column + span.start_col } else { span.start_col + 1 };
+                let len = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+                let message = r.message().to_string();
+                let help = if code == "template-syntax" {
+                    "fix the expression; Tera expressions look like {{ imap.host }} and {% if pop3 %}...{% endif %}"
+                        .to_string()
+                } else {
+                    template_data_help(&message)
+                };
+                Diagnostic::error(code, message)
+                    .at(Location::new(origin.file, line, column).with_len(len))
+                    .help(help)
+            }
+            None => Diagnostic::error(code, err.to_string()).at(Location::new(origin.file, origin.line, origin.column)),
+        }
+    }
+}
+
+fn template_data_help(message: &str) -> String {
+    for proto in ["imap", "pop3", "smtp"] {
+        if message.contains(&format!("`{proto}`")) {
+            return format!(
+                "not every provider has {0}: wrap this part in {{% if {1} %}}...{{% endif %}}, or use `incoming`",
+                proto.to_uppercase(),
+                proto
+            );
+        }
+    }
+    "use a variable listed in docs/content.md (provider, client, imap, pop3, smtp, incoming, password, words)".into()
+}
+
+/// The origin of a YAML string value: a block scalar starts on the next line, at its indentation.
+fn yaml_origin(source: &Source, path: &str) -> Origin {
+    match source.spans.get(path) {
+        Some(span) if span.block => {
+            let line = span.line + 1;
+            let indent = source
+                .text
+                .lines()
+                .nth(line - 1)
+                .map(|l| l.len() - l.trim_start().len())
+                .unwrap_or(0);
+            Origin { file: source.path.clone(), line, column: indent + 1 }
+        }
+        Some(span) => Origin { file: source.path.clone(), line: span.line, column: span.column },
+        None => Origin { file: source.path.clone(), line: 1, column: 1 },
+    }
+}
+
+/// A server as prose sees it: values in the words of the client the page is for.
+#[derive(Debug, Serialize)]
+pub struct ServerWords<'a> {
+    pub host: &'a str,
+    pub port: u32,
+    pub protocol: &'static str,
+    pub security: &'a str,
+    pub security_id: &'static str,
+    pub username: String,
+    pub auth: &'a str,
+    pub oauth2: bool,
+}
+
+impl<'a> ServerWords<'a> {
+    pub fn new(server: &'a Server, protocol: Protocol, words: Option<&'a Vocabulary>) -> Self {
+        let auth = server.auth.iter().copied().find(|a| *a != Auth::OAuth2).or(server.auth.first().copied());
+        ServerWords {
+            host: &server.host,
+            port: server.port,
+            protocol: protocol.name(),
+            security: match words {
+                Some(w) => w.security_word(server.security),
+                None => server.security.label(),
+            },
+            security_id: server.security.id(),
+            username: server.username.describe(),
+            auth: match (words, auth) {
+                (Some(w), Some(a)) => w.auth_word(a),
+                (None, Some(a)) => a.label(),
+                (_, None) => "",
+            },
+            oauth2: server.auth.contains(&Auth::OAuth2),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ProviderWords<'a> {
+    name: &'a str,
+    short_name: &'a str,
+    slug: &'a str,
+    domains: &'a [String],
+    domain: &'a str,
+    help_url: Option<&'a str>,
+    password_kind: &'static str,
+    app_password_url: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct ClientWords<'a> {
+    name: &'a str,
+    slug: &'a str,
+}
+
+/// The variables of a piece of prose about `provider`, in `client`'s words when given.
+pub fn context(provider: Option<&Provider>, client: Option<&Client>) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    let words = client.map(|c| &c.data.vocabulary);
+    if let Some(c) = client {
+        ctx.insert("client", &ClientWords { name: &c.data.name, slug: &c.slug });
+        ctx.insert("words", &c.data.vocabulary);
+    } else {
+        ctx.insert("words", &neutral_vocabulary());
+    }
+    let Some(p) = provider else { return ctx };
+    ctx.insert(
+        "provider",
+        &ProviderWords {
+            name: &p.data.name,
+            short_name: p.short_name(),
+            slug: &p.slug,
+            domains: &p.data.domains,
+            domain: p.data.domains.first().map(String::as_str).unwrap_or(""),
+            help_url: p.data.help_url.as_deref(),
+            password_kind: p.data.password.kind.id(),
+            app_password_url: p.data.password.app_password_url.as_deref(),
+        },
+    );
+    for protocol in Protocol::ALL {
+        if let Some(server) = p.preferred(protocol) {
+            ctx.insert(protocol.id(), &ServerWords::new(server, protocol, words));
+        }
+    }
+    if let Some((server, protocol)) = p
+        .preferred(Protocol::Imap)
+        .map(|s| (s, Protocol::Imap))
+        .or_else(|| p.preferred(Protocol::Pop3).map(|s| (s, Protocol::Pop3)))
+    {
+        ctx.insert("incoming", &ServerWords::new(server, protocol, words));
+    }
+    ctx.insert("password", password_phrase(p.data.password.kind));
+    ctx
+}
+
+fn password_phrase(kind: PasswordKind) -> &'static str {
+    kind.phrase()
+}
+
+/// The words of pages that speak no particular client's language.
+pub fn neutral_vocabulary() -> Vocabulary {
+    Vocabulary {
+        incoming: "Incoming server".into(),
+        outgoing: "Outgoing server".into(),
+        host: "Server".into(),
+        port: "Port".into(),
+        security: "Encryption".into(),
+        username: "Username".into(),
+        password: "Password".into(),
+        auth: "Authentication".into(),
+        security_values: Security::ALL.iter().map(|s| ((*s).into(), s.label().to_string())).collect(),
+        auth_values: Auth::ALL.iter().map(|a| ((*a).into(), a.label().to_string())).collect(),
+    }
+}

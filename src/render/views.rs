@@ -1,0 +1,372 @@
+//! What templates see: small serialisable views built from the model, by reference where
+//! possible, so no page carries a copy of the whole site (docs/themes.md is their contract).
+
+use super::markdown::{inline_html, to_html};
+use super::prose::{self, Prose};
+use crate::diagnostics::Diagnostic;
+use crate::model::{Client, Protocol, Provider, Server, Site};
+use serde::Serialize;
+
+#[derive(Serialize, Clone)]
+pub struct Crumb {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PageMeta {
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub url: String,
+    pub canonical: String,
+    pub breadcrumbs: Vec<Crumb>,
+    pub jsonld: String,
+}
+
+#[derive(Serialize)]
+pub struct ProviderLink<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub domains: &'a [String],
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ClientLink<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub platforms: &'a [String],
+    pub summary: Option<&'a str>,
+    pub url: String,
+    pub apple_profile: bool,
+}
+
+impl<'a> ClientLink<'a> {
+    pub fn new(c: &'a Client) -> Self {
+        ClientLink {
+            slug: &c.slug,
+            name: &c.data.name,
+            platforms: &c.data.platforms,
+            summary: c.data.summary.as_deref(),
+            url: c.url(),
+            apple_profile: c.data.apple_profile,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ServerRow<'a> {
+    pub host: &'a str,
+    pub port: u32,
+    pub security: &'static str,
+    pub security_id: &'static str,
+    pub auth: Vec<&'static str>,
+    pub username: String,
+}
+
+impl<'a> ServerRow<'a> {
+    fn new(s: &'a Server) -> Self {
+        ServerRow {
+            host: &s.host,
+            port: s.port,
+            security: s.security.label(),
+            security_id: s.security.id(),
+            auth: s.auth.iter().map(|a| a.label()).collect(),
+            username: s.username.describe(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ProtocolView<'a> {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub servers: Vec<ServerRow<'a>>,
+    pub missing: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct PasswordView<'a> {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub app_password_url: Option<&'a str>,
+    pub app_password_steps_html: Option<String>,
+    pub notes_html: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PrerequisiteView<'a> {
+    pub title: &'a str,
+    pub body_html: String,
+}
+
+#[derive(Serialize)]
+pub struct GuideLink<'a> {
+    pub client_name: &'a str,
+    pub client_slug: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct FaqView {
+    pub id: String,
+    pub question: String,
+    pub answer_html: String,
+    pub provider_name: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TroubleView {
+    pub id: String,
+    pub title: String,
+    pub symptom_html: String,
+    pub fix_html: String,
+}
+
+/// A file offered for download on a provider's pages (autoconfig, profile, JSON).
+#[derive(Serialize, Clone)]
+pub struct FileLink {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct DnsRecord {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+}
+
+#[derive(Serialize)]
+pub struct ProviderView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub short_name: &'a str,
+    pub domains: &'a [String],
+    pub help_url: Option<&'a str>,
+    pub url: String,
+    pub summary_html: Option<String>,
+    pub notes_html: Option<String>,
+    pub warning: Option<String>,
+    pub password: PasswordView<'a>,
+    pub prerequisites: Vec<PrerequisiteView<'a>>,
+    pub protocols: Vec<ProtocolView<'a>>,
+    pub guides: Vec<GuideLink<'a>>,
+    pub faq: Vec<FaqView>,
+    pub troubleshooting: Vec<TroubleView>,
+    pub files: Vec<FileLink>,
+    pub dns: Vec<DnsRecord>,
+    pub documentation: Vec<LinkView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct SettingsRow {
+    pub label: String,
+    pub value: String,
+    pub copy: bool,
+}
+
+#[derive(Serialize)]
+pub struct SettingsSection {
+    pub title: String,
+    pub rows: Vec<SettingsRow>,
+}
+
+/// Extra facts about a provider that come from outside the content (check findings the site
+/// policy let through, machine-readable files, DNS records).
+#[derive(Default, Clone)]
+pub struct ProviderExtras {
+    pub warning: Option<String>,
+    pub files: Vec<FileLink>,
+    pub dns: Vec<DnsRecord>,
+}
+
+pub fn md_opt(text: Option<&str>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty()).map(|t| to_html(t, 1))
+}
+
+/// Renders a content template to HTML; a failure was already reported by the checks, so the
+/// page gets the diagnostic back to fail the build.
+pub fn prose_html(
+    prose: &Prose,
+    name: &str,
+    provider: Option<&Provider>,
+    client: Option<&Client>,
+    shift: u8,
+) -> Result<String, Diagnostic> {
+    let md = prose.render(name, &prose::context(provider, client))?;
+    Ok(to_html(&md, shift))
+}
+
+pub fn faq_entries(site: &Site, prose: &Prose, provider: Option<&Provider>) -> Result<Vec<FaqView>, Diagnostic> {
+    let mut out = Vec::new();
+    for entry in &site.faq {
+        if entry.data.provider.as_deref() != provider.map(|p| p.slug.as_str()) {
+            continue;
+        }
+        let owner = entry.data.provider.as_deref().and_then(|s| site.provider(s));
+        let name = prose::entry_name(&entry.source, entry.index, "answer");
+        out.push(FaqView {
+            id: entry.data.id.clone().unwrap_or_else(|| super::markdown::slugify(&entry.data.question)),
+            question: entry.data.question.clone(),
+            answer_html: prose_html(prose, &name, owner, None, 2)?,
+            provider_name: owner.map(|p| p.data.name.clone()),
+        });
+    }
+    Ok(out)
+}
+
+pub fn trouble_entries(
+    site: &Site,
+    prose: &Prose,
+    provider: Option<&Provider>,
+    client: Option<&Client>,
+) -> Result<Vec<TroubleView>, Diagnostic> {
+    let mut out = Vec::new();
+    for entry in &site.troubleshooting {
+        let for_provider = entry.data.provider.as_deref();
+        let wanted = match (provider, client) {
+            // A guide page: this provider's entries, and general entries meant for this client.
+            (Some(p), Some(c)) => {
+                for_provider == Some(p.slug.as_str())
+                    && (entry.data.clients.is_empty() || entry.data.clients.contains(&c.slug))
+                    || for_provider.is_none() && entry.data.clients.contains(&c.slug)
+            }
+            (Some(p), None) => for_provider == Some(p.slug.as_str()),
+            (None, _) => for_provider.is_none(),
+        };
+        if !wanted {
+            continue;
+        }
+        let owner = for_provider.and_then(|s| site.provider(s)).or(provider);
+        let title = entry.data.title.clone();
+        out.push(TroubleView {
+            id: entry.data.id.clone().unwrap_or_else(|| super::markdown::slugify(&title)),
+            symptom_html: prose_html(prose, &prose::entry_name(&entry.source, entry.index, "symptom"), owner, client, 2)?,
+            fix_html: prose_html(prose, &prose::entry_name(&entry.source, entry.index, "fix"), owner, client, 2)?,
+            title,
+        });
+    }
+    Ok(out)
+}
+
+pub fn provider_view<'a>(
+    site: &'a Site,
+    prose: &Prose,
+    p: &'a Provider,
+    clients: &[&'a Client],
+    extras: &ProviderExtras,
+) -> Result<ProviderView<'a>, Diagnostic> {
+    let d = &p.data;
+    let mut prerequisites = Vec::new();
+    for (i, pre) in d.prerequisites.iter().enumerate() {
+        let name = prose::provider_field_name(p, &format!("prerequisites[{i}].body"));
+        prerequisites.push(PrerequisiteView { title: &pre.title, body_html: prose_html(prose, &name, Some(p), None, 2)? });
+    }
+    Ok(ProviderView {
+        slug: &p.slug,
+        name: &d.name,
+        short_name: p.short_name(),
+        domains: &d.domains,
+        help_url: d.help_url.as_deref(),
+        url: p.url(),
+        summary_html: md_opt(d.summary.as_deref()),
+        notes_html: md_opt(d.notes.as_deref()),
+        warning: extras.warning.clone(),
+        password: PasswordView {
+            kind: d.password.kind.id(),
+            label: d.password.kind.phrase(),
+            app_password_url: d.password.app_password_url.as_deref(),
+            app_password_steps_html: md_opt(d.password.app_password_steps.as_deref()),
+            notes_html: md_opt(d.password.notes.as_deref()),
+        },
+        prerequisites,
+        protocols: Protocol::ALL
+            .iter()
+            .map(|&proto| ProtocolView {
+                id: proto.id(),
+                name: proto.name(),
+                servers: p.servers(proto).iter().map(ServerRow::new).collect(),
+                missing: if p.servers(proto).is_empty() {
+                    Some(p.missing_reason(proto).unwrap_or("This provider does not offer it."))
+                } else {
+                    None
+                },
+            })
+            .collect(),
+        guides: clients
+            .iter()
+            .map(|c| GuideLink { client_name: &c.data.name, client_slug: &c.slug, url: format!("/{}/{}/", p.slug, c.slug) })
+            .collect(),
+        faq: faq_entries(site, prose, Some(p))?,
+        troubleshooting: trouble_entries(site, prose, Some(p), None)?,
+        files: extras.files.clone(),
+        dns: extras.dns.clone(),
+        documentation: d
+            .documentation
+            .iter()
+            .map(|l| LinkView { url: &l.url, title: l.title.as_deref().unwrap_or(&l.url) })
+            .collect(),
+    })
+}
+
+/// The settings table of a guide, in the client's words.
+pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
+    let w = &c.data.vocabulary;
+    let mut sections = Vec::new();
+    let incoming: Vec<Protocol> =
+        [Protocol::Imap, Protocol::Pop3].into_iter().filter(|proto| c.data.protocols.contains(proto)).collect();
+    for proto in incoming.into_iter().chain([Protocol::Smtp]) {
+        for (i, server) in p.servers(proto).iter().enumerate() {
+            let section = if proto == Protocol::Smtp { &w.outgoing } else { &w.incoming };
+            let mut title = format!("{section} ({})", proto.name());
+            if i > 0 {
+                title.push_str(", alternative");
+            }
+            let auth = server
+                .auth
+                .iter()
+                .map(|a| w.auth_word(*a).to_string())
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let username = server.username.describe();
+            sections.push(SettingsSection {
+                title,
+                rows: vec![
+                    SettingsRow { label: w.host.clone(), value: server.host.clone(), copy: true },
+                    SettingsRow { label: w.port.clone(), value: server.port.to_string(), copy: true },
+                    SettingsRow { label: w.security.clone(), value: w.security_word(server.security).to_string(), copy: false },
+                    SettingsRow {
+                        label: w.username.clone(),
+                        copy: matches!(server.username, crate::model::UsernameForm::Custom(_)),
+                        value: username,
+                    },
+                    SettingsRow { label: w.auth.clone(), value: auth, copy: false },
+                    SettingsRow { label: w.password.clone(), value: capitalise(p.data.password.kind.phrase()), copy: false },
+                ],
+            });
+        }
+    }
+    sections
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+pub fn inline(text: &str) -> String {
+    inline_html(text)
+}
