@@ -38,7 +38,12 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: impl Into<String>, line: usize, column: usize) -> Self {
-        Location { file: file.into(), line: line.max(1), column: column.max(1), len: 1 }
+        Location {
+            file: file.into(),
+            line: line.max(1),
+            column: column.max(1),
+            len: 1,
+        }
     }
 
     /// The start of a file, for findings about a file as a whole.
@@ -88,7 +93,10 @@ impl Diagnostic {
     }
 
     pub fn warning(code: &str, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     pub fn at(mut self, location: Location) -> Self {
@@ -120,7 +128,11 @@ impl Diagnostic {
     /// file's text; a file not in it is shown without its source line.
     pub fn render_human(&self, sources: &HashMap<String, String>, color: bool) -> String {
         let paint = |code: &str, text: &str| {
-            if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_string()
+            }
         };
         let sev_color = match self.severity {
             Severity::Error => "1;31",
@@ -128,14 +140,27 @@ impl Diagnostic {
         };
         let mut out = String::new();
         let head = format!("{}[{}]", self.severity.as_str(), self.code);
-        let _ = writeln!(out, "{}{} {}", paint(sev_color, &head), paint("1", ":"), paint("1", &self.message));
+        let _ = writeln!(
+            out,
+            "{}{} {}",
+            paint(sev_color, &head),
+            paint("1", ":"),
+            paint("1", &self.message)
+        );
         if let Some(loc) = &self.location {
             let line_text = sources
                 .get(&loc.file)
                 .and_then(|text| text.lines().nth(loc.line - 1))
                 .map(|l| l.trim_end().to_string());
             let gutter = " ".repeat(loc.line.to_string().len());
-            let _ = writeln!(out, "{gutter}{} {}:{}:{}", paint("1;34", "-->"), loc.file, loc.line, loc.column);
+            let _ = writeln!(
+                out,
+                "{gutter}{} {}:{}:{}",
+                paint("1;34", "-->"),
+                loc.file,
+                loc.line,
+                loc.column
+            );
             if let Some(text) = line_text {
                 let bar = paint("1;34", "|");
                 let _ = writeln!(out, "{gutter} {bar}");
@@ -170,7 +195,13 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 /// The summary line: `N errors, M warnings`.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let (errors, warnings) = count(diagnostics);
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
@@ -178,9 +209,15 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column)).unwrap_or_default()
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.column))
+                .unwrap_or_default()
         };
-        key(a).cmp(&key(b)).then_with(|| a.code.cmp(&b.code)).then_with(|| a.message.cmp(&b.message))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.code.cmp(&b.code))
+            .then_with(|| a.message.cmp(&b.message))
     });
 }
 

@@ -37,7 +37,10 @@ pub struct Checked {
 
 impl Checked {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
@@ -51,7 +54,12 @@ pub fn check_site(root: &Path) -> Checked {
     let mut diagnostics = loaded.diagnostics;
     let Some(site) = loaded.site else {
         diagnostics::sort(&mut diagnostics);
-        return Checked { site: None, prose: None, diagnostics, allowed: vec![] };
+        return Checked {
+            site: None,
+            prose: None,
+            diagnostics,
+            allowed: vec![],
+        };
     };
     let (prose, prose_errors) = Prose::compile(&site);
     diagnostics.extend(prose_errors);
@@ -60,7 +68,12 @@ pub fn check_site(root: &Path) -> Checked {
     all.diagnostics.extend(report.diagnostics);
     all.allowed.extend(report.allowed);
     diagnostics::sort(&mut all.diagnostics);
-    Checked { site: Some(site), prose: Some(prose), diagnostics: all.diagnostics, allowed: all.allowed }
+    Checked {
+        site: Some(site),
+        prose: Some(prose),
+        diagnostics: all.diagnostics,
+        allowed: all.allowed,
+    }
 }
 
 pub struct BuildOptions {
@@ -98,10 +111,16 @@ pub fn render_checked(checked: &Checked, base_url: Option<&str>) -> Result<Vec<r
     let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
         return Err(vec![]);
     };
-    let base_url = base_url.unwrap_or(&site.config.base_url).trim_end_matches('/').to_string();
+    let base_url = base_url
+        .unwrap_or(&site.config.base_url)
+        .trim_end_matches('/')
+        .to_string();
     let mut theme = render::theme::Theme::load(&site.root, &site.config.theme)?;
     render::set_globals(&mut theme, site, &base_url);
-    let opts = render::RenderOptions { base_url, extras: Default::default() };
+    let opts = render::RenderOptions {
+        base_url,
+        extras: Default::default(),
+    };
     render::render_site(site, prose, &theme, &opts)
 }
 
@@ -127,5 +146,11 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     if let Err(e) = write::write_site(&output, &files) {
         return Err(BuildFailure::Write(e, Box::new(checked)));
     }
-    Ok(Built { output, pages, files: files.len(), elapsed: start.elapsed(), checked })
+    Ok(Built {
+        output,
+        pages,
+        files: files.len(),
+        elapsed: start.elapsed(),
+        checked,
+    })
 }

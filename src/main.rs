@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "mailguide", version, about = "Build email-setup help sites from settings data")]
+#[command(
+    name = "mailguide",
+    version,
+    about = "Build email-setup help sites from settings data"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,11 +65,26 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { root, output, base_url, deny_warnings, format } => {
-            let opts = mailguide::BuildOptions { root, output, base_url, deny_warnings };
+        Command::Build {
+            root,
+            output,
+            base_url,
+            deny_warnings,
+            format,
+        } => {
+            let opts = mailguide::BuildOptions {
+                root,
+                output,
+                base_url,
+                deny_warnings,
+            };
             commands::build::run(&opts, format.into())
         }
-        Command::Check { root, format, deny_warnings } => commands::check::run(&root, format.into(), deny_warnings),
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+        } => commands::check::run(&root, format.into(), deny_warnings),
     };
     ExitCode::from(code as u8)
 }

@@ -20,7 +20,11 @@ pub const MANIFEST: &str = ".mailguide-manifest";
 #[derive(Debug, Error)]
 pub enum WriteError {
     #[error("{path} holds files mailguide did not write ({}{}), so it will not replace it", .foreign.join(", "), if *.more > 0 { format!(" and {} more", .more) } else { String::new() })]
-    Foreign { path: PathBuf, foreign: Vec<String>, more: usize },
+    Foreign {
+        path: PathBuf,
+        foreign: Vec<String>,
+        more: usize,
+    },
     #[error("{path} exists and is not a folder")]
     NotADirectory { path: PathBuf },
     #[error("cannot write {path}: {source}")]
@@ -40,7 +44,10 @@ impl WriteError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io { path: path.to_path_buf(), source }
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Minifies HTML pages (minify-html keeps them valid; it does not drop closing tags that
@@ -64,7 +71,9 @@ pub fn check_output(output: &Path) -> Result<(), WriteError> {
         return Ok(());
     }
     if !output.is_dir() {
-        return Err(WriteError::NotADirectory { path: output.to_path_buf() });
+        return Err(WriteError::NotADirectory {
+            path: output.to_path_buf(),
+        });
     }
     let listed: HashSet<String> = match fs::read_to_string(output.join(MANIFEST)) {
         Ok(text) => text.lines().map(str::to_string).collect(),
@@ -72,7 +81,10 @@ pub fn check_output(output: &Path) -> Result<(), WriteError> {
     };
     let mut foreign = Vec::new();
     for entry in walkdir::WalkDir::new(output).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| WriteError::Io { path: output.to_path_buf(), source: e.into() })?;
+        let entry = entry.map_err(|e| WriteError::Io {
+            path: output.to_path_buf(),
+            source: e.into(),
+        })?;
         if entry.file_type().is_dir() {
             continue;
         }
@@ -86,16 +98,26 @@ pub fn check_output(output: &Path) -> Result<(), WriteError> {
     } else {
         let more = foreign.len().saturating_sub(5);
         foreign.truncate(5);
-        Err(WriteError::Foreign { path: output.to_path_buf(), foreign, more })
+        Err(WriteError::Foreign {
+            path: output.to_path_buf(),
+            foreign,
+            more,
+        })
     }
 }
 
 /// Writes `files` into a new folder beside `output`, then swaps it into place.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     check_output(output)?;
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io_err(parent))?;
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.mailguide-new-{}", std::process::id()));
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
@@ -110,7 +132,10 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError>
 
 fn write_into(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut dirs: Vec<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p))).collect();
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
+        .collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
@@ -133,7 +158,10 @@ fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), 
         if let Err(source) = fs::rename(staging, output) {
             // Put the previous site back so a failed swap loses nothing.
             let _ = fs::rename(&old, output);
-            return Err(WriteError::Io { path: output.to_path_buf(), source });
+            return Err(WriteError::Io {
+                path: output.to_path_buf(),
+                source,
+            });
         }
         fs::remove_dir_all(&old).map_err(io_err(&old))?;
     } else {

@@ -22,10 +22,7 @@ pub struct Context<'a> {
 pub type Rule = fn(&Context) -> Vec<Diagnostic>;
 
 /// Every rule, by family.
-pub const RULES: &[(&str, Rule)] = &[
-    ("structure", structure::check),
-    ("templates", templates::check),
-];
+pub const RULES: &[(&str, Rule)] = &[("structure", structure::check), ("templates", templates::check)];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.
 #[derive(Debug, Default)]
@@ -53,7 +50,11 @@ pub fn apply_policy(site: &Site, found: Vec<Diagnostic>) -> Report {
                 None => continue,
             }
         }
-        let allowance = d.provider.as_deref().and_then(|slug| site.provider(slug)).and_then(|p| p.allowance(&d.code));
+        let allowance = d
+            .provider
+            .as_deref()
+            .and_then(|slug| site.provider(slug))
+            .and_then(|p| p.allowance(&d.code));
         match allowance {
             Some(a) => {
                 d.note = Some(format!("allowed for this provider: {}", a.reason));

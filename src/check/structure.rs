@@ -24,9 +24,15 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         for (i, slug) in list.iter().enumerate() {
             if site.client(slug).is_none() {
                 out.push(
-                    Diagnostic::error("site-unknown-client", format!("site.yaml publishes the client `{slug}`, which has no file"))
-                        .at(site.config_source.locate(&format!("clients[{i}]")))
-                        .help(format!("create content/clients/{slug}.yaml, or fix the name: {}", suggest(slug, &client_slugs))),
+                    Diagnostic::error(
+                        "site-unknown-client",
+                        format!("site.yaml publishes the client `{slug}`, which has no file"),
+                    )
+                    .at(site.config_source.locate(&format!("clients[{i}]")))
+                    .help(format!(
+                        "create content/clients/{slug}.yaml, or fix the name: {}",
+                        suggest(slug, &client_slugs)
+                    )),
                 );
             }
         }
@@ -34,9 +40,15 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     for c in site.published_clients() {
         if c.guide.is_none() {
             out.push(
-                Diagnostic::error("guide-missing", format!("the published client `{}` has no guide", c.slug))
-                    .at(Location::file(&c.source.path))
-                    .help(format!("write content/clients/{}.md with the setup steps, or remove it from `clients:` in site.yaml", c.slug)),
+                Diagnostic::error(
+                    "guide-missing",
+                    format!("the published client `{}` has no guide", c.slug),
+                )
+                .at(Location::file(&c.source.path))
+                .help(format!(
+                    "write content/clients/{}.md with the setup steps, or remove it from `clients:` in site.yaml",
+                    c.slug
+                )),
             );
         }
     }
@@ -45,9 +57,12 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             && site.provider(slug).is_none()
         {
             out.push(
-                Diagnostic::error("unknown-provider", format!("this FAQ entry names the provider `{slug}`, which does not exist"))
-                    .at(e.source.locate(&format!("[{}].provider", e.index)))
-                    .help(suggest(slug, &provider_slugs)),
+                Diagnostic::error(
+                    "unknown-provider",
+                    format!("this FAQ entry names the provider `{slug}`, which does not exist"),
+                )
+                .at(e.source.locate(&format!("[{}].provider", e.index)))
+                .help(suggest(slug, &provider_slugs)),
             );
         }
     }
@@ -56,17 +71,23 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             && site.provider(slug).is_none()
         {
             out.push(
-                Diagnostic::error("unknown-provider", format!("this troubleshooting entry names the provider `{slug}`, which does not exist"))
-                    .at(e.source.locate(&format!("[{}].provider", e.index)))
-                    .help(suggest(slug, &provider_slugs)),
+                Diagnostic::error(
+                    "unknown-provider",
+                    format!("this troubleshooting entry names the provider `{slug}`, which does not exist"),
+                )
+                .at(e.source.locate(&format!("[{}].provider", e.index)))
+                .help(suggest(slug, &provider_slugs)),
             );
         }
         for (i, c) in e.data.clients.iter().enumerate() {
             if site.client(c).is_none() {
                 out.push(
-                    Diagnostic::error("unknown-client", format!("this troubleshooting entry names the client `{c}`, which does not exist"))
-                        .at(e.source.locate(&format!("[{}].clients[{i}]", e.index)))
-                        .help(suggest(c, &client_slugs)),
+                    Diagnostic::error(
+                        "unknown-client",
+                        format!("this troubleshooting entry names the client `{c}`, which does not exist"),
+                    )
+                    .at(e.source.locate(&format!("[{}].clients[{i}]", e.index)))
+                    .help(suggest(c, &client_slugs)),
                 );
             }
         }
@@ -74,16 +95,34 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     for o in &site.overrides {
         if site.provider(&o.provider).is_none() {
             out.push(
-                Diagnostic::error("unknown-provider", format!("{} is in the folder of the provider `{}`, which does not exist", o.guide.source.path, o.provider))
-                    .at(Location::file(&o.guide.source.path))
-                    .help(format!("move it to content/providers/<provider>/; {}", suggest(&o.provider, &provider_slugs))),
+                Diagnostic::error(
+                    "unknown-provider",
+                    format!(
+                        "{} is in the folder of the provider `{}`, which does not exist",
+                        o.guide.source.path, o.provider
+                    ),
+                )
+                .at(Location::file(&o.guide.source.path))
+                .help(format!(
+                    "move it to content/providers/<provider>/; {}",
+                    suggest(&o.provider, &provider_slugs)
+                )),
             );
         }
         if site.client(&o.client).is_none() {
             out.push(
-                Diagnostic::error("unknown-client", format!("{} is named after the client `{}`, which does not exist", o.guide.source.path, o.client))
-                    .at(Location::file(&o.guide.source.path))
-                    .help(format!("name the file after a client: {}", suggest(&o.client, &client_slugs))),
+                Diagnostic::error(
+                    "unknown-client",
+                    format!(
+                        "{} is named after the client `{}`, which does not exist",
+                        o.guide.source.path, o.client
+                    ),
+                )
+                .at(Location::file(&o.guide.source.path))
+                .help(format!(
+                    "name the file after a client: {}",
+                    suggest(&o.client, &client_slugs)
+                )),
             );
         }
     }
@@ -93,9 +132,12 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     for (url, source) in crate::render::plan(site) {
         if let Some(first) = seen.get(&url) {
             out.push(
-                Diagnostic::error("path-collision", format!("{source} and {first} would both write the page {url}"))
-                    .at(Location::file(source.split(' ').next().unwrap_or(&source)))
-                    .help("rename one of them (file names become URLs)"),
+                Diagnostic::error(
+                    "path-collision",
+                    format!("{source} and {first} would both write the page {url}"),
+                )
+                .at(Location::file(source.split(' ').next().unwrap_or(&source)))
+                .help("rename one of them (file names become URLs)"),
             );
         } else {
             seen.insert(url, source);
@@ -104,16 +146,22 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     for reserved in ["clients", "faq", "troubleshooting", "static"] {
         for p in site.providers.iter().filter(|p| p.slug == reserved) {
             out.push(
-                Diagnostic::error("path-collision", format!("the provider slug `{reserved}` is reserved for the site's own pages"))
-                    .at(Location::file(&p.source.path))
-                    .help("rename the file"),
+                Diagnostic::error(
+                    "path-collision",
+                    format!("the provider slug `{reserved}` is reserved for the site's own pages"),
+                )
+                .at(Location::file(&p.source.path))
+                .help("rename the file"),
             );
         }
         for p in site.pages.iter().filter(|p| p.slug == reserved) {
             out.push(
-                Diagnostic::error("path-collision", format!("the page slug `{reserved}` is reserved for the site's own pages"))
-                    .at(Location::file(&p.guide.source.path))
-                    .help("rename the file"),
+                Diagnostic::error(
+                    "path-collision",
+                    format!("the page slug `{reserved}` is reserved for the site's own pages"),
+                )
+                .at(Location::file(&p.guide.source.path))
+                .help("rename the file"),
             );
         }
     }
@@ -123,10 +171,13 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         let explained_in = p.data.no_imap.is_some() && p.data.no_pop3.is_some();
         if !has_in && !explained_in {
             out.push(
-                Diagnostic::error("provider-no-incoming", format!("{} has no IMAP or POP3 server", p.data.name))
-                    .at(p.source.locate("servers"))
-                    .help("add `servers.imap` or `servers.pop3`, or explain with `no_imap:` and `no_pop3:`")
-                    .for_provider(&p.slug),
+                Diagnostic::error(
+                    "provider-no-incoming",
+                    format!("{} has no IMAP or POP3 server", p.data.name),
+                )
+                .at(p.source.locate("servers"))
+                .help("add `servers.imap` or `servers.pop3`, or explain with `no_imap:` and `no_pop3:`")
+                .for_provider(&p.slug),
             );
         }
         if p.servers(Protocol::Smtp).is_empty() && p.data.no_smtp.is_none() {

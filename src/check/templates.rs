@@ -25,7 +25,11 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             }
         }
         for i in 0..p.data.prerequisites.len() {
-            jobs.push((prose::provider_field_name(p, &format!("prerequisites[{i}].body")), Some(p), None));
+            jobs.push((
+                prose::provider_field_name(p, &format!("prerequisites[{i}].body")),
+                Some(p),
+                None,
+            ));
         }
     }
     for e in &site.faq {
@@ -49,7 +53,10 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         .par_iter()
         .filter(|(name, ..)| cx.prose.has(name))
         .filter_map(|(name, p, c)| {
-            cx.prose.render(name, &prose::context(*p, *c)).err().map(|d| (d, p.map(|p| p.slug.clone())))
+            cx.prose
+                .render(name, &prose::context(*p, *c))
+                .err()
+                .map(|d| (d, p.map(|p| p.slug.clone())))
         })
         .collect();
 
@@ -57,8 +64,13 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     type Place = (String, usize, usize, String);
     let mut grouped: BTreeMap<Place, (Diagnostic, Vec<String>)> = BTreeMap::new();
     for (d, provider) in failures {
-        let loc = d.location.clone().unwrap_or_else(|| crate::diagnostics::Location::file("?"));
-        let entry = grouped.entry((loc.file, loc.line, loc.column, d.message.clone())).or_insert((d, Vec::new()));
+        let loc = d
+            .location
+            .clone()
+            .unwrap_or_else(|| crate::diagnostics::Location::file("?"));
+        let entry = grouped
+            .entry((loc.file, loc.line, loc.column, d.message.clone()))
+            .or_insert((d, Vec::new()));
         if let Some(p) = provider
             && !entry.1.contains(&p)
         {
@@ -75,7 +87,11 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                     "{} (for {}{})",
                     d.message,
                     shown.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 );
                 if providers.len() == 1 {
                     d.provider = providers.into_iter().next();

@@ -6,7 +6,10 @@ use crate::{BuildFailure, BuildOptions, build_site};
 
 pub fn run(opts: &BuildOptions, format: Format) -> i32 {
     if !opts.root.is_dir() {
-        eprintln!("error: the root folder {} does not exist or is not a folder", opts.root.display());
+        eprintln!(
+            "error: the root folder {} does not exist or is not a folder",
+            opts.root.display()
+        );
         return EXIT_TOOL;
     }
     let report = |diags: &[Diagnostic], allowed: &[Diagnostic]| match format {

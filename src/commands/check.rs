@@ -6,7 +6,10 @@ use std::path::Path;
 
 pub fn run(root: &Path, format: Format, deny_warnings: bool) -> i32 {
     if !root.is_dir() {
-        eprintln!("error: the root folder {} does not exist or is not a folder", root.display());
+        eprintln!(
+            "error: the root folder {} does not exist or is not a folder",
+            root.display()
+        );
         return EXIT_TOOL;
     }
     let checked = crate::check_site(root);
@@ -17,5 +20,9 @@ pub fn run(root: &Path, format: Format, deny_warnings: bool) -> i32 {
             eprintln!("{}", summary(&checked.diagnostics));
         }
     }
-    if checked.errors() > 0 || (deny_warnings && checked.warnings() > 0) { EXIT_FINDINGS } else { EXIT_OK }
+    if checked.errors() > 0 || (deny_warnings && checked.warnings() > 0) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

@@ -18,14 +18,21 @@ pub fn parse_guide(source: Source) -> Result<Guide, Diagnostic> {
         }
         None => {
             if text.starts_with("---") {
-                return Err(Diagnostic::error("markdown-front-matter", "the front matter is not closed")
-                    .at(Location::new(&source.path, 1, 1).with_len(3))
-                    .help("end the front matter with a line of three dashes: ---"));
+                return Err(
+                    Diagnostic::error("markdown-front-matter", "the front matter is not closed")
+                        .at(Location::new(&source.path, 1, 1).with_len(3))
+                        .help("end the front matter with a line of three dashes: ---"),
+                );
             }
             (FrontMatter::default(), text.to_string(), 1)
         }
     };
-    Ok(Guide { front, body, body_line, source })
+    Ok(Guide {
+        front,
+        body,
+        body_line,
+        source,
+    })
 }
 
 /// Returns (front matter YAML, body, body's first line) when the text opens with `---`.

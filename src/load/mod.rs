@@ -52,14 +52,25 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
             .help("make sure the file is readable UTF-8 text")
     })?;
     let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
-    let spans = if is_yaml { yaml::Spans::of(&text) } else { Default::default() };
-    Ok(Source { path: rel, text: Arc::from(text), spans: Arc::new(spans) })
+    let spans = if is_yaml {
+        yaml::Spans::of(&text)
+    } else {
+        Default::default()
+    };
+    Ok(Source {
+        path: rel,
+        text: Arc::from(text),
+        spans: Arc::new(spans),
+    })
 }
 
 /// The path relative to the root, with `/` separators, as diagnostics show it.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Loads the site at `root`.
@@ -131,9 +142,14 @@ pub fn load_site(root: &Path) -> Loaded {
         match clients.iter_mut().find(|c: &&mut Client| c.slug == slug) {
             Some(c) => c.guide = Some(guide),
             None => diagnostics.push(
-                Diagnostic::error("guide-without-client", format!("content/clients/{slug}.md has no client file"))
-                    .at(Location::file(&guide.source.path))
-                    .help(format!("create content/clients/{slug}.yaml with the client's name and vocabulary")),
+                Diagnostic::error(
+                    "guide-without-client",
+                    format!("content/clients/{slug}.md has no client file"),
+                )
+                .at(Location::file(&guide.source.path))
+                .help(format!(
+                    "create content/clients/{slug}.yaml with the client's name and vocabulary"
+                )),
             ),
         }
     }
@@ -165,7 +181,9 @@ fn classify(content: &Path, path: &Path) -> Option<Kind> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     match (rel.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), ext) {
         (["providers", _], "yaml") => Some(Kind::Provider),
-        (["providers", provider, _], "md") => Some(Kind::Override { provider: provider.to_string() }),
+        (["providers", provider, _], "md") => Some(Kind::Override {
+            provider: provider.to_string(),
+        }),
         (["clients", _], "yaml") => Some(Kind::Client),
         (["clients", _], "md") => Some(Kind::ClientGuide),
         (["faq", _], "yaml") => Some(Kind::Faq),
@@ -176,7 +194,9 @@ fn classify(content: &Path, path: &Path) -> Option<Kind> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> {
@@ -189,7 +209,12 @@ fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> 
         }
         Kind::Client => {
             let data: ClientData = yaml::parse(&source.path, &source.text, 0)?;
-            Item::Client(Client { slug, data, source, guide: None })
+            Item::Client(Client {
+                slug,
+                data,
+                source,
+                guide: None,
+            })
         }
         Kind::ClientGuide => Item::ClientGuide(slug, markdown::parse_guide(source)?),
         Kind::Override { provider } => Item::Override(GuideOverride {
@@ -199,14 +224,33 @@ fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> 
         }),
         Kind::Faq => {
             let list: Vec<FaqEntry> = yaml::parse(&source.path, &source.text, 0)?;
-            Item::Faq(list.into_iter().enumerate().map(|(index, data)| Entry { data, source: source.clone(), index }).collect())
+            Item::Faq(
+                list.into_iter()
+                    .enumerate()
+                    .map(|(index, data)| Entry {
+                        data,
+                        source: source.clone(),
+                        index,
+                    })
+                    .collect(),
+            )
         }
         Kind::Troubleshooting => {
             let list: Vec<TroubleshootingEntry> = yaml::parse(&source.path, &source.text, 0)?;
             Item::Troubleshooting(
-                list.into_iter().enumerate().map(|(index, data)| Entry { data, source: source.clone(), index }).collect(),
+                list.into_iter()
+                    .enumerate()
+                    .map(|(index, data)| Entry {
+                        data,
+                        source: source.clone(),
+                        index,
+                    })
+                    .collect(),
             )
         }
-        Kind::Page => Item::Page(Page { slug, guide: markdown::parse_guide(source)? }),
+        Kind::Page => Item::Page(Page {
+            slug,
+            guide: markdown::parse_guide(source)?,
+        }),
     })
 }

@@ -71,7 +71,9 @@ impl Spans {
             }
         };
         loop {
-            let Ok((event, mark)) = parser.next_token() else { return spans };
+            let Ok((event, mark)) = parser.next_token() else {
+                return spans;
+            };
             let line = mark.line();
             let column = mark.col() + 1;
             match event {
@@ -84,7 +86,12 @@ impl Spans {
                         let k = join(path, &value);
                         spans.map.insert(
                             format!("{k}#key"),
-                            Span { line, column, len: value.chars().count(), block: false },
+                            Span {
+                                line,
+                                column,
+                                len: value.chars().count(),
+                                block: false,
+                            },
                         );
                         *key = Some(value);
                         continue;
@@ -92,15 +99,36 @@ impl Spans {
                     if let Some(p) = child_path(&mut stack) {
                         let block = matches!(style, TScalarStyle::Literal | TScalarStyle::Folded);
                         let quoted = matches!(style, TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted);
-                        let len = if block { 1 } else { value.chars().count() + if quoted { 2 } else { 0 } };
-                        spans.map.insert(p, Span { line, column, len, block });
+                        let len = if block {
+                            1
+                        } else {
+                            value.chars().count() + if quoted { 2 } else { 0 }
+                        };
+                        spans.map.insert(
+                            p,
+                            Span {
+                                line,
+                                column,
+                                len,
+                                block,
+                            },
+                        );
                     }
                 }
                 Event::MappingStart(..) | Event::SequenceStart(..) => {
                     let is_map = matches!(event, Event::MappingStart(..));
                     let path = child_path(&mut stack).unwrap_or_default();
-                    spans.map.entry(path.clone()).or_insert(Span { line, column, len: 1, block: false });
-                    stack.push(if is_map { Frame::Map { path, key: None } } else { Frame::Seq { path, next: 0 } });
+                    spans.map.entry(path.clone()).or_insert(Span {
+                        line,
+                        column,
+                        len: 1,
+                        block: false,
+                    });
+                    stack.push(if is_map {
+                        Frame::Map { path, key: None }
+                    } else {
+                        Frame::Seq { path, next: 0 }
+                    });
                 }
                 Event::MappingEnd | Event::SequenceEnd => {
                     stack.pop();
@@ -116,7 +144,11 @@ impl Spans {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// Parses `text` (from `file`) into `T`, turning serde_yaml's error into a diagnostic with the
@@ -185,7 +217,12 @@ fn to_diagnostic(file: &str, text: &str, line_offset: usize, err: &serde_yaml::E
         let token_len = text
             .lines()
             .nth(line.saturating_sub(1))
-            .map(|l| l.chars().skip(column.saturating_sub(1)).take_while(|c| !c.is_whitespace()).count())
+            .map(|l| {
+                l.chars()
+                    .skip(column.saturating_sub(1))
+                    .take_while(|c| !c.is_whitespace())
+                    .count()
+            })
             .unwrap_or(1);
         return Diagnostic::error("yaml-wrong-type", format!("{what}{within}"))
             .at(location.with_len(token_len))
@@ -208,9 +245,23 @@ mod tests {
     fn spans_record_nested_values_and_keys() {
         let text = "name: X\nservers:\n  imap:\n    - host: a.example\n      port: 993\nlist:\n  - |\n    text\n";
         let spans = Spans::of(text);
-        assert_eq!(spans.get("name"), Some(Span { line: 1, column: 7, len: 1, block: false }));
-        assert_eq!(spans.get("servers.imap[0].port").map(|s| (s.line, s.column)), Some((5, 13)));
-        assert_eq!(spans.get("servers.imap[0].host#key").map(|s| (s.line, s.column)), Some((4, 7)));
+        assert_eq!(
+            spans.get("name"),
+            Some(Span {
+                line: 1,
+                column: 7,
+                len: 1,
+                block: false
+            })
+        );
+        assert_eq!(
+            spans.get("servers.imap[0].port").map(|s| (s.line, s.column)),
+            Some((5, 13))
+        );
+        assert_eq!(
+            spans.get("servers.imap[0].host#key").map(|s| (s.line, s.column)),
+            Some((4, 7))
+        );
         assert!(spans.get("list[0]").unwrap().block);
     }
 

@@ -106,7 +106,10 @@ impl From<Auth> for AuthKey {
 impl Vocabulary {
     /// The client's word for a security value (falls back to the neutral label).
     pub fn security_word(&self, s: Security) -> &str {
-        self.security_values.get(&s.into()).map(String::as_str).unwrap_or(s.label())
+        self.security_values
+            .get(&s.into())
+            .map(String::as_str)
+            .unwrap_or(s.label())
     }
 
     /// The client's word for an authentication method (falls back to the neutral label).

@@ -74,7 +74,10 @@ pub struct Site {
 
 impl Site {
     pub fn provider(&self, slug: &str) -> Option<&Provider> {
-        self.providers.binary_search_by(|p| p.slug.as_str().cmp(slug)).ok().map(|i| &self.providers[i])
+        self.providers
+            .binary_search_by(|p| p.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.providers[i])
     }
 
     pub fn client(&self, slug: &str) -> Option<&Client> {
@@ -94,6 +97,8 @@ impl Site {
     }
 
     pub fn guide_override(&self, provider: &str, client: &str) -> Option<&GuideOverride> {
-        self.overrides.iter().find(|o| o.provider == provider && o.client == client)
+        self.overrides
+            .iter()
+            .find(|o| o.provider == provider && o.client == client)
     }
 }

@@ -5,7 +5,10 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use std::collections::HashSet;
 
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_SMART_PUNCTUATION
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
 }
 
 /// Renders Markdown to HTML. Headings get an `id` from their text (unique within the page) and
@@ -15,7 +18,13 @@ pub fn to_html(markdown: &str, shift: u8) -> String {
     let mut used = HashSet::new();
     let mut i = 0;
     while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, classes, attrs }) = &events[i] {
+        if let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = &events[i]
+        {
             // Collect the heading's text to make its id.
             let mut text = String::new();
             let mut j = i + 1;
@@ -31,7 +40,12 @@ pub fn to_html(markdown: &str, shift: u8) -> String {
                 None => unique(slugify(&text), &mut used).into(),
             };
             let (classes, attrs) = (classes.clone(), attrs.clone());
-            events[i] = Event::Start(Tag::Heading { level: new_level, id: Some(id), classes, attrs });
+            events[i] = Event::Start(Tag::Heading {
+                level: new_level,
+                id: Some(id),
+                classes,
+                attrs,
+            });
             if j < events.len() {
                 events[j] = Event::End(TagEnd::Heading(new_level));
             }
@@ -133,7 +147,10 @@ mod tests {
     #[test]
     fn headings_get_ids_and_shift() {
         let html = to_html("## Add the account\n\ntext\n\n## Add the account\n", 1);
-        assert!(html.contains(r#"<h3 id="add-the-account">Add the account</h3>"#), "{html}");
+        assert!(
+            html.contains(r#"<h3 id="add-the-account">Add the account</h3>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<h3 id="add-the-account-2">"#), "{html}");
     }
 

@@ -27,7 +27,10 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile { path: path.into(), bytes: bytes.into() }
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 
     pub fn is_html(&self) -> bool {
@@ -79,7 +82,10 @@ pub fn plan(site: &Site) -> Vec<(String, String)> {
     for p in &site.providers {
         urls.push((p.url(), p.source.path.clone()));
         for c in &clients {
-            urls.push((format!("/{}/{}/", p.slug, c.slug), format!("{} x {}", p.source.path, c.source.path)));
+            urls.push((
+                format!("/{}/{}/", p.slug, c.slug),
+                format!("{} x {}", p.source.path, c.source.path),
+            ));
         }
     }
     for c in &clients {
@@ -103,8 +109,19 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn meta(&self, kind: &'static str, title: String, description: String, url: String, mut crumbs: Vec<Crumb>, extra_ld: Vec<serde_json::Value>) -> PageMeta {
-        let mut trail = vec![Crumb { title: "Home".into(), url: "/".into() }];
+    fn meta(
+        &self,
+        kind: &'static str,
+        title: String,
+        description: String,
+        url: String,
+        mut crumbs: Vec<Crumb>,
+        extra_ld: Vec<serde_json::Value>,
+    ) -> PageMeta {
+        let mut trail = vec![Crumb {
+            title: "Home".into(),
+            url: "/".into(),
+        }];
         trail.append(&mut crumbs);
         let mut ld = vec![jsonld::breadcrumbs(&self.opts.base_url, &trail)];
         ld.extend(extra_ld);
@@ -119,7 +136,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn page(&self, template: &str, meta: PageMeta, fill: impl FnOnce(&mut tera::Context)) -> Result<OutputFile, Diagnostic> {
+    fn page(
+        &self,
+        template: &str,
+        meta: PageMeta,
+        fill: impl FnOnce(&mut tera::Context),
+    ) -> Result<OutputFile, Diagnostic> {
         let mut ctx = tera::Context::new();
         let path = output_path(&meta.url);
         ctx.insert("page", &meta);
@@ -133,10 +155,22 @@ impl<'a> Renderer<'a> {
             .site
             .providers
             .iter()
-            .map(|p| ProviderLink { slug: &p.slug, name: &p.data.name, domains: &p.data.domains, url: p.url() })
+            .map(|p| ProviderLink {
+                slug: &p.slug,
+                name: &p.data.name,
+                domains: &p.data.domains,
+                url: p.url(),
+            })
             .collect();
         let clients: Vec<ClientLink> = self.clients.iter().map(|c| ClientLink::new(c)).collect();
-        let mut meta = self.meta("home", cfg.title.clone(), cfg.description.clone(), "/".into(), vec![], vec![]);
+        let mut meta = self.meta(
+            "home",
+            cfg.title.clone(),
+            cfg.description.clone(),
+            "/".into(),
+            vec![],
+            vec![],
+        );
         meta.breadcrumbs.truncate(1);
         self.page("index.html", meta, |ctx| {
             ctx.insert("providers", &providers);
@@ -152,7 +186,12 @@ impl<'a> Renderer<'a> {
         let description = format!(
             "{} mail server settings for {}: IMAP, POP3 and SMTP hosts, ports and encryption, and setup guides.",
             p.data.name,
-            p.data.domains.iter().map(|d| format!("@{d}")).collect::<Vec<_>>().join(", ")
+            p.data
+                .domains
+                .iter()
+                .map(|d| format!("@{d}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let mut ld = Vec::new();
         if !view.faq.is_empty() {
@@ -163,7 +202,10 @@ impl<'a> Renderer<'a> {
             format!("{} settings", p.data.name),
             description,
             p.url(),
-            vec![Crumb { title: p.data.name.clone(), url: p.url() }],
+            vec![Crumb {
+                title: p.data.name.clone(),
+                url: p.url(),
+            }],
             ld,
         );
         out.push(self.page("provider.html", meta, |ctx| ctx.insert("provider", &view))?);
@@ -208,7 +250,16 @@ impl<'a> Renderer<'a> {
             title,
             description,
             url.clone(),
-            vec![Crumb { title: p.data.name.clone(), url: p.url() }, Crumb { title: c.data.name.clone(), url }],
+            vec![
+                Crumb {
+                    title: p.data.name.clone(),
+                    url: p.url(),
+                },
+                Crumb {
+                    title: c.data.name.clone(),
+                    url,
+                },
+            ],
             ld,
         );
         let settings = settings_sections(p, c);
@@ -234,14 +285,24 @@ impl<'a> Renderer<'a> {
             .site
             .providers
             .iter()
-            .map(|p| Row { name: &p.data.name, domains: &p.data.domains, url: format!("/{}/{}/", p.slug, c.slug) })
+            .map(|p| Row {
+                name: &p.data.name,
+                domains: &p.data.domains,
+                url: format!("/{}/{}/", p.slug, c.slug),
+            })
             .collect();
         let meta = self.meta(
             "client",
             format!("{} setup guides", c.data.name),
-            format!("Set up any mail provider in {}: pick your provider for step-by-step instructions.", c.data.name),
+            format!(
+                "Set up any mail provider in {}: pick your provider for step-by-step instructions.",
+                c.data.name
+            ),
             c.url(),
-            vec![Crumb { title: c.data.name.clone(), url: c.url() }],
+            vec![Crumb {
+                title: c.data.name.clone(),
+                url: c.url(),
+            }],
             vec![],
         );
         let client = ClientLink::new(c);
@@ -257,11 +318,17 @@ impl<'a> Renderer<'a> {
             title: String,
             entries: Vec<FaqView>,
         }
-        let mut groups = vec![Group { title: "General".into(), entries: faq_entries(self.site, self.prose, None)? }];
+        let mut groups = vec![Group {
+            title: "General".into(),
+            entries: faq_entries(self.site, self.prose, None)?,
+        }];
         for p in &self.site.providers {
             let entries = faq_entries(self.site, self.prose, Some(p))?;
             if !entries.is_empty() {
-                groups.push(Group { title: p.data.name.clone(), entries });
+                groups.push(Group {
+                    title: p.data.name.clone(),
+                    entries,
+                });
             }
         }
         groups.retain(|g| !g.entries.is_empty());
@@ -269,9 +336,15 @@ impl<'a> Renderer<'a> {
         let meta = self.meta(
             "faq",
             "Frequently asked questions".into(),
-            format!("Answers to common questions about setting up email: {}.", self.site.config.title),
+            format!(
+                "Answers to common questions about setting up email: {}.",
+                self.site.config.title
+            ),
             "/faq/".into(),
-            vec![Crumb { title: "FAQ".into(), url: "/faq/".into() }],
+            vec![Crumb {
+                title: "FAQ".into(),
+                url: "/faq/".into(),
+            }],
             vec![jsonld::faq_page(&all)],
         );
         self.page("faq.html", meta, |ctx| ctx.insert("groups", &groups))
@@ -283,12 +356,17 @@ impl<'a> Renderer<'a> {
             title: String,
             entries: Vec<TroubleView>,
         }
-        let mut groups =
-            vec![Group { title: "Any provider".into(), entries: trouble_entries(self.site, self.prose, None, None)? }];
+        let mut groups = vec![Group {
+            title: "Any provider".into(),
+            entries: trouble_entries(self.site, self.prose, None, None)?,
+        }];
         for p in &self.site.providers {
             let entries = trouble_entries(self.site, self.prose, Some(p), None)?;
             if !entries.is_empty() {
-                groups.push(Group { title: p.data.name.clone(), entries });
+                groups.push(Group {
+                    title: p.data.name.clone(),
+                    entries,
+                });
             }
         }
         groups.retain(|g| !g.entries.is_empty());
@@ -297,17 +375,27 @@ impl<'a> Renderer<'a> {
             "Troubleshooting".into(),
             "Fixes for mail that will not connect, send or sync.".into(),
             "/troubleshooting/".into(),
-            vec![Crumb { title: "Troubleshooting".into(), url: "/troubleshooting/".into() }],
+            vec![Crumb {
+                title: "Troubleshooting".into(),
+                url: "/troubleshooting/".into(),
+            }],
             vec![],
         );
         self.page("troubleshooting.html", meta, |ctx| ctx.insert("groups", &groups))
     }
 
     fn free_page(&self, page: &crate::model::Page) -> Result<OutputFile, Diagnostic> {
-        let md = self.prose.render(&prose::guide_name(&page.guide.source), &prose::context(None, None))?;
+        let md = self
+            .prose
+            .render(&prose::guide_name(&page.guide.source), &prose::context(None, None))?;
         let body_html = markdown::to_html(&md, 1);
         let url = format!("/{}/", page.slug);
-        let title = page.guide.front.title.clone().unwrap_or_else(|| page.slug.replace('-', " "));
+        let title = page
+            .guide
+            .front
+            .title
+            .clone()
+            .unwrap_or_else(|| page.slug.replace('-', " "));
         let meta = self.meta(
             "page",
             title.clone(),
@@ -320,7 +408,14 @@ impl<'a> Renderer<'a> {
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
-        let mut meta = self.meta("404", "Page not found".into(), "This page does not exist.".into(), "/404.html".into(), vec![], vec![]);
+        let mut meta = self.meta(
+            "404",
+            "Page not found".into(),
+            "This page does not exist.".into(),
+            "/404.html".into(),
+            vec![],
+            vec![],
+        );
         meta.breadcrumbs.truncate(1);
         self.page("404.html", meta, |_| {})
     }
@@ -338,14 +433,24 @@ pub fn set_globals(theme: &mut Theme, site: &Site, base_url: &str) {
         clients: site
             .published_clients()
             .into_iter()
-            .map(|c| NavLink { slug: &c.slug, title: &c.data.name, name: &c.data.name, url: c.url() })
+            .map(|c| NavLink {
+                slug: &c.slug,
+                title: &c.data.name,
+                name: &c.data.name,
+                url: c.url(),
+            })
             .collect(),
         pages: site
             .pages
             .iter()
             .map(|p| {
                 let title = p.guide.front.title.as_deref().unwrap_or(&p.slug);
-                NavLink { slug: &p.slug, title, name: title, url: format!("/{}/", p.slug) }
+                NavLink {
+                    slug: &p.slug,
+                    title,
+                    name: title,
+                    url: format!("/{}/", p.slug),
+                }
             })
             .collect(),
     };
@@ -356,8 +461,19 @@ pub fn set_globals(theme: &mut Theme, site: &Site, base_url: &str) {
 }
 
 /// Renders every page. Errors from all pages are collected, not just the first.
-pub fn render_site(site: &Site, prose: &Prose, theme: &Theme, opts: &RenderOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let r = Renderer { site, prose, theme, opts, clients: site.published_clients() };
+pub fn render_site(
+    site: &Site,
+    prose: &Prose,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let r = Renderer {
+        site,
+        prose,
+        theme,
+        opts,
+        clients: site.published_clients(),
+    };
     let mut results: Vec<Result<OutputFile, Diagnostic>> = site
         .providers
         .par_iter()
@@ -391,7 +507,11 @@ pub fn render_site(site: &Site, prose: &Prose, theme: &Theme, opts: &RenderOptio
     for asset in &theme.assets {
         files.push(OutputFile::new(asset.output_path.clone(), asset.bytes.clone()));
     }
-    let urls: Vec<String> = plan(site).into_iter().map(|(u, _)| u).filter(|u| u != "/404.html").collect();
+    let urls: Vec<String> = plan(site)
+        .into_iter()
+        .map(|(u, _)| u)
+        .filter(|u| u != "/404.html")
+        .collect();
     files.push(crate::outputs::sitemap::sitemap(&opts.base_url, &urls));
     files.push(crate::outputs::sitemap::robots(&opts.base_url));
     Ok(files)

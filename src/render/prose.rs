@@ -43,7 +43,10 @@ impl Prose {
     /// Compiles every piece of prose of the site. Syntax errors become diagnostics; the templates
     /// that compiled are still usable.
     pub fn compile(site: &Site) -> (Prose, Vec<Diagnostic>) {
-        let mut prose = Prose { tera: tera::Tera::new(), origins: HashMap::new() };
+        let mut prose = Prose {
+            tera: tera::Tera::new(),
+            origins: HashMap::new(),
+        };
         // Escape data inserted into Markdown; entities are decoded again by the Markdown renderer.
         prose.tera.autoescape_on(vec![""]);
         let mut diagnostics = Vec::new();
@@ -62,25 +65,44 @@ impl Prose {
             .chain(site.overrides.iter().map(|o| &o.guide))
             .chain(site.pages.iter().map(|p| &p.guide));
         for guide in guides {
-            let origin = Origin { file: guide.source.path.clone(), line: guide.body_line, column: 1 };
+            let origin = Origin {
+                file: guide.source.path.clone(),
+                line: guide.body_line,
+                column: 1,
+            };
             add(guide_name(&guide.source), &guide.body, origin, &mut diagnostics);
         }
         for entry in &site.faq {
             let field = "answer";
             let origin = yaml_origin(&entry.source, &format!("[{}].{field}", entry.index));
-            add(entry_name(&entry.source, entry.index, field), &entry.data.answer, origin, &mut diagnostics);
+            add(
+                entry_name(&entry.source, entry.index, field),
+                &entry.data.answer,
+                origin,
+                &mut diagnostics,
+            );
         }
         for entry in &site.troubleshooting {
             for (field, text) in [("symptom", &entry.data.symptom), ("fix", &entry.data.fix)] {
                 let origin = yaml_origin(&entry.source, &format!("[{}].{field}", entry.index));
-                add(entry_name(&entry.source, entry.index, field), text, origin, &mut diagnostics);
+                add(
+                    entry_name(&entry.source, entry.index, field),
+                    text,
+                    origin,
+                    &mut diagnostics,
+                );
             }
         }
         for provider in &site.providers {
             for (i, pre) in provider.data.prerequisites.iter().enumerate() {
                 let path = format!("prerequisites[{i}].body");
                 let origin = yaml_origin(&provider.source, &path);
-                add(provider_field_name(provider, &path), &pre.body, origin, &mut diagnostics);
+                add(
+                    provider_field_name(provider, &path),
+                    &pre.body,
+                    origin,
+                    &mut diagnostics,
+                );
             }
         }
         (prose, diagnostics)
@@ -96,7 +118,11 @@ impl Prose {
     }
 
     fn diagnostic(&self, name: &str, err: &tera::Error) -> Diagnostic {
-        let origin = self.origins.get(name).cloned().unwrap_or(Origin { file: name.to_string(), line: 1, column: 1 });
+        let origin = self.origins.get(name).cloned().unwrap_or(Origin {
+            file: name.to_string(),
+            line: 1,
+            column: 1,
+        });
         let (code, report) = match err.kind() {
             tera::ErrorKind::SyntaxError(r) => ("template-syntax", Some(r)),
             tera::ErrorKind::RenderingError(r) => ("template-data", Some(r)),
@@ -106,8 +132,16 @@ impl Prose {
             Some(r) => {
                 let span = r.span();
                 let line = origin.line + span.start_line.saturating_sub(1);
-                let column = if span.start_line <= 1 { origin.column + span.start_col } else { span.start_col + 1 };
-                let len = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+                let column = if span.start_line <= 1 {
+                    origin.column + span.start_col
+                } else {
+                    span.start_col + 1
+                };
+                let len = if span.end_line == span.start_line {
+                    span.end_col.saturating_sub(span.start_col)
+                } else {
+                    1
+                };
                 let message = r.message().to_string();
                 let help = if code == "template-syntax" {
                     "fix the expression; Tera expressions look like {{ imap.host }} and {% if pop3 %}...{% endif %}"
@@ -148,10 +182,22 @@ fn yaml_origin(source: &Source, path: &str) -> Origin {
                 .nth(line - 1)
                 .map(|l| l.len() - l.trim_start().len())
                 .unwrap_or(0);
-            Origin { file: source.path.clone(), line, column: indent + 1 }
+            Origin {
+                file: source.path.clone(),
+                line,
+                column: indent + 1,
+            }
         }
-        Some(span) => Origin { file: source.path.clone(), line: span.line, column: span.column },
-        None => Origin { file: source.path.clone(), line: 1, column: 1 },
+        Some(span) => Origin {
+            file: source.path.clone(),
+            line: span.line,
+            column: span.column,
+        },
+        None => Origin {
+            file: source.path.clone(),
+            line: 1,
+            column: 1,
+        },
     }
 }
 
@@ -170,7 +216,12 @@ pub struct ServerWords<'a> {
 
 impl<'a> ServerWords<'a> {
     pub fn new(server: &'a Server, protocol: Protocol, words: Option<&'a Vocabulary>) -> Self {
-        let auth = server.auth.iter().copied().find(|a| *a != Auth::OAuth2).or(server.auth.first().copied());
+        let auth = server
+            .auth
+            .iter()
+            .copied()
+            .find(|a| *a != Auth::OAuth2)
+            .or(server.auth.first().copied());
         ServerWords {
             host: &server.host,
             port: server.port,
@@ -214,7 +265,13 @@ pub fn context(provider: Option<&Provider>, client: Option<&Client>) -> tera::Co
     let mut ctx = tera::Context::new();
     let words = client.map(|c| &c.data.vocabulary);
     if let Some(c) = client {
-        ctx.insert("client", &ClientWords { name: &c.data.name, slug: &c.slug });
+        ctx.insert(
+            "client",
+            &ClientWords {
+                name: &c.data.name,
+                slug: &c.slug,
+            },
+        );
         ctx.insert("words", &c.data.vocabulary);
     } else {
         ctx.insert("words", &neutral_vocabulary());
@@ -264,7 +321,10 @@ pub fn neutral_vocabulary() -> Vocabulary {
         username: "Username".into(),
         password: "Password".into(),
         auth: "Authentication".into(),
-        security_values: Security::ALL.iter().map(|s| ((*s).into(), s.label().to_string())).collect(),
+        security_values: Security::ALL
+            .iter()
+            .map(|s| ((*s).into(), s.label().to_string()))
+            .collect(),
         auth_values: Auth::ALL.iter().map(|a| ((*a).into(), a.label().to_string())).collect(),
     }
 }

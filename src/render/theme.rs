@@ -53,9 +53,13 @@ impl Theme {
     pub fn load(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
         let theme_dir = root.join("themes").join(theme);
         if !theme_dir.is_dir() {
-            return Err(vec![Diagnostic::error("theme-missing", format!("the theme `{theme}` does not exist"))
-                .at(Location::file("site.yaml"))
-                .help(format!("create themes/{theme}/templates/, or set `theme:` in site.yaml to a folder under themes/"))]);
+            return Err(vec![
+                Diagnostic::error("theme-missing", format!("the theme `{theme}` does not exist"))
+                    .at(Location::file("site.yaml"))
+                    .help(format!(
+                        "create themes/{theme}/templates/, or set `theme:` in site.yaml to a folder under themes/"
+                    )),
+            ]);
         }
         let templates = layered_files(&[theme_dir.join("templates"), root.join("templates")]);
         let mut tera = tera::Tera::new();
@@ -70,17 +74,31 @@ impl Theme {
                     files.insert(name.clone(), rel);
                     sources.push((name.clone(), text));
                 }
-                Err(e) => diagnostics.push(Diagnostic::error("template-unreadable", format!("cannot read {rel}: {e}"))),
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    "template-unreadable",
+                    format!("cannot read {rel}: {e}"),
+                )),
             }
         }
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
             diagnostics.push(template_error(&files, &e));
         }
-        for required in ["base.html", "index.html", "provider.html", "guide.html", "client.html", "faq.html", "troubleshooting.html", "page.html", "404.html"] {
+        for required in [
+            "base.html",
+            "index.html",
+            "provider.html",
+            "guide.html",
+            "client.html",
+            "faq.html",
+            "troubleshooting.html",
+            "page.html",
+            "404.html",
+        ] {
             if diagnostics.is_empty() && !tera.contains_template(required) {
                 diagnostics.push(
-                    Diagnostic::error("template-missing", format!("the theme has no template {required}"))
-                        .help(format!("add themes/{theme}/templates/{required} or templates/{required}")),
+                    Diagnostic::error("template-missing", format!("the theme has no template {required}")).help(
+                        format!("add themes/{theme}/templates/{required} or templates/{required}"),
+                    ),
                 );
             }
         }
@@ -92,21 +110,33 @@ impl Theme {
                 Ok(bytes) => {
                     let published = fingerprinted_name(&name, &bytes);
                     asset_urls.insert(name, format!("/static/{published}"));
-                    assets.push(Asset { output_path: format!("static/{published}"), bytes });
+                    assets.push(Asset {
+                        output_path: format!("static/{published}"),
+                        bytes,
+                    });
                 }
-                Err(e) => diagnostics
-                    .push(Diagnostic::error("asset-unreadable", format!("cannot read {}: {e}", relative(root, &path)))),
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    "asset-unreadable",
+                    format!("cannot read {}: {e}", relative(root, &path)),
+                )),
             }
         }
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        Ok(Theme { tera, asset_urls, assets, files })
+        Ok(Theme {
+            tera,
+            asset_urls,
+            assets,
+            files,
+        })
     }
 
     /// Renders a theme template; an error names the template file and line.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| template_error(&self.files, &e))
+        self.tera
+            .render(name, context)
+            .map_err(|e| template_error(&self.files, &e))
     }
 }
 
@@ -126,9 +156,16 @@ fn template_error(files: &HashMap<String, String>, err: &tera::Error) -> Diagnos
     };
     match report {
         Some((code, r)) => {
-            let file = files.get(r.filename()).cloned().unwrap_or_else(|| r.filename().to_string());
+            let file = files
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| r.filename().to_string());
             let span = r.span();
-            let len = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            let len = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
             Diagnostic::error(code, r.message().to_string())
                 .at(Location::new(file, span.start_line, span.start_col + 1).with_len(len))
                 .help("fix the template; docs/themes.md lists the variables every template receives")

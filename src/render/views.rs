@@ -216,7 +216,11 @@ pub fn faq_entries(site: &Site, prose: &Prose, provider: Option<&Provider>) -> R
         let owner = entry.data.provider.as_deref().and_then(|s| site.provider(s));
         let name = prose::entry_name(&entry.source, entry.index, "answer");
         out.push(FaqView {
-            id: entry.data.id.clone().unwrap_or_else(|| super::markdown::slugify(&entry.data.question)),
+            id: entry
+                .data
+                .id
+                .clone()
+                .unwrap_or_else(|| super::markdown::slugify(&entry.data.question)),
             question: entry.data.question.clone(),
             answer_html: prose_html(prose, &name, owner, None, 2)?,
             provider_name: owner.map(|p| p.data.name.clone()),
@@ -250,9 +254,25 @@ pub fn trouble_entries(
         let owner = for_provider.and_then(|s| site.provider(s)).or(provider);
         let title = entry.data.title.clone();
         out.push(TroubleView {
-            id: entry.data.id.clone().unwrap_or_else(|| super::markdown::slugify(&title)),
-            symptom_html: prose_html(prose, &prose::entry_name(&entry.source, entry.index, "symptom"), owner, client, 2)?,
-            fix_html: prose_html(prose, &prose::entry_name(&entry.source, entry.index, "fix"), owner, client, 2)?,
+            id: entry
+                .data
+                .id
+                .clone()
+                .unwrap_or_else(|| super::markdown::slugify(&title)),
+            symptom_html: prose_html(
+                prose,
+                &prose::entry_name(&entry.source, entry.index, "symptom"),
+                owner,
+                client,
+                2,
+            )?,
+            fix_html: prose_html(
+                prose,
+                &prose::entry_name(&entry.source, entry.index, "fix"),
+                owner,
+                client,
+                2,
+            )?,
             title,
         });
     }
@@ -270,7 +290,10 @@ pub fn provider_view<'a>(
     let mut prerequisites = Vec::new();
     for (i, pre) in d.prerequisites.iter().enumerate() {
         let name = prose::provider_field_name(p, &format!("prerequisites[{i}].body"));
-        prerequisites.push(PrerequisiteView { title: &pre.title, body_html: prose_html(prose, &name, Some(p), None, 2)? });
+        prerequisites.push(PrerequisiteView {
+            title: &pre.title,
+            body_html: prose_html(prose, &name, Some(p), None, 2)?,
+        });
     }
     Ok(ProviderView {
         slug: &p.slug,
@@ -305,7 +328,11 @@ pub fn provider_view<'a>(
             .collect(),
         guides: clients
             .iter()
-            .map(|c| GuideLink { client_name: &c.data.name, client_slug: &c.slug, url: format!("/{}/{}/", p.slug, c.slug) })
+            .map(|c| GuideLink {
+                client_name: &c.data.name,
+                client_slug: &c.slug,
+                url: format!("/{}/{}/", p.slug, c.slug),
+            })
             .collect(),
         faq: faq_entries(site, prose, Some(p))?,
         troubleshooting: trouble_entries(site, prose, Some(p), None)?,
@@ -314,7 +341,10 @@ pub fn provider_view<'a>(
         documentation: d
             .documentation
             .iter()
-            .map(|l| LinkView { url: &l.url, title: l.title.as_deref().unwrap_or(&l.url) })
+            .map(|l| LinkView {
+                url: &l.url,
+                title: l.title.as_deref().unwrap_or(&l.url),
+            })
             .collect(),
     })
 }
@@ -323,11 +353,17 @@ pub fn provider_view<'a>(
 pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
     let w = &c.data.vocabulary;
     let mut sections = Vec::new();
-    let incoming: Vec<Protocol> =
-        [Protocol::Imap, Protocol::Pop3].into_iter().filter(|proto| c.data.protocols.contains(proto)).collect();
+    let incoming: Vec<Protocol> = [Protocol::Imap, Protocol::Pop3]
+        .into_iter()
+        .filter(|proto| c.data.protocols.contains(proto))
+        .collect();
     for proto in incoming.into_iter().chain([Protocol::Smtp]) {
         for (i, server) in p.servers(proto).iter().enumerate() {
-            let section = if proto == Protocol::Smtp { &w.outgoing } else { &w.incoming };
+            let section = if proto == Protocol::Smtp {
+                &w.outgoing
+            } else {
+                &w.incoming
+            };
             let mut title = format!("{section} ({})", proto.name());
             if i > 0 {
                 title.push_str(", alternative");
@@ -342,16 +378,36 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
             sections.push(SettingsSection {
                 title,
                 rows: vec![
-                    SettingsRow { label: w.host.clone(), value: server.host.clone(), copy: true },
-                    SettingsRow { label: w.port.clone(), value: server.port.to_string(), copy: true },
-                    SettingsRow { label: w.security.clone(), value: w.security_word(server.security).to_string(), copy: false },
+                    SettingsRow {
+                        label: w.host.clone(),
+                        value: server.host.clone(),
+                        copy: true,
+                    },
+                    SettingsRow {
+                        label: w.port.clone(),
+                        value: server.port.to_string(),
+                        copy: true,
+                    },
+                    SettingsRow {
+                        label: w.security.clone(),
+                        value: w.security_word(server.security).to_string(),
+                        copy: false,
+                    },
                     SettingsRow {
                         label: w.username.clone(),
                         copy: matches!(server.username, crate::model::UsernameForm::Custom(_)),
                         value: username,
                     },
-                    SettingsRow { label: w.auth.clone(), value: auth, copy: false },
-                    SettingsRow { label: w.password.clone(), value: capitalise(p.data.password.kind.phrase()), copy: false },
+                    SettingsRow {
+                        label: w.auth.clone(),
+                        value: auth,
+                        copy: false,
+                    },
+                    SettingsRow {
+                        label: w.password.clone(),
+                        value: capitalise(p.data.password.kind.phrase()),
+                        copy: false,
+                    },
                 ],
             });
         }
