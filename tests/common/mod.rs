@@ -1,0 +1,106 @@
+//! Shared helpers for integration tests: build a site into a temporary folder and read its pages
+//! the way a reader sees them.
+#![allow(dead_code)]
+
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the `mailguide` binary with arguments.
+pub fn mailguide(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mailguide"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run mailguide")
+}
+
+/// Builds the bundled site once per test binary and returns the output folder.
+pub fn bundled_site() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("public");
+        let root = repo();
+        let o = mailguide(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            o.status.success(),
+            "bundled site must build: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (dir, out)
+    });
+    path
+}
+
+pub fn page(out: &Path, rel: &str) -> Html {
+    let path = out.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{} should exist: {e}", path.display()));
+    Html::parse_document(&text)
+}
+
+pub fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap_or_else(|e| panic!("bad selector {s}: {e:?}"))
+}
+
+/// The visible text of an element, whitespace folded.
+pub fn text(el: scraper::ElementRef) -> String {
+    el.text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Rows (`th` label, `td` text) of every table whose caption contains `caption`.
+pub fn table_rows(doc: &Html, caption: &str) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    for table in doc.select(&sel("table")) {
+        let cap = table.select(&sel("caption")).next().map(text).unwrap_or_default();
+        if !cap.contains(caption) {
+            continue;
+        }
+        for tr in table.select(&sel("tbody tr")) {
+            let th = tr.select(&sel("th")).next().map(text).unwrap_or_default();
+            let td = tr.select(&sel("td")).next().map(text).unwrap_or_default();
+            rows.push((th, td.trim_end_matches("Copy").trim().to_string()));
+        }
+    }
+    rows
+}
+
+/// Copies a folder tree (for tests that edit a site).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// A copy of the bundled site (site.yaml, content, theme) in a temporary folder.
+pub fn bundled_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = repo();
+    std::fs::copy(root.join("site.yaml"), dir.path().join("site.yaml")).expect("copy site.yaml");
+    copy_tree(&root.join("content"), &dir.path().join("content"));
+    copy_tree(&root.join("themes"), &dir.path().join("themes"));
+    dir
+}
