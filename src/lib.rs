@@ -13,16 +13,22 @@
 pub mod check;
 pub mod commands;
 pub mod diagnostics;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod outputs;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
+pub mod serve;
 pub mod write;
 
 use diagnostics::{Diagnostic, Severity};
 use model::Site;
 use render::prose::Prose;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// A loaded and checked site.
@@ -51,8 +57,13 @@ impl Checked {
 /// Load, model and check: everything short of rendering.
 pub fn check_site(root: &Path) -> Checked {
     let loaded = load::load_site(root);
-    let mut diagnostics = loaded.diagnostics;
-    let Some(site) = loaded.site else {
+    check_loaded(loaded.site, loaded.diagnostics)
+}
+
+/// Model and check a loaded site, given the diagnostics of loading it. `serve` calls this after
+/// re-reading only the files that changed.
+pub fn check_loaded(site: Option<Site>, mut diagnostics: Vec<Diagnostic>) -> Checked {
+    let Some(site) = site else {
         diagnostics::sort(&mut diagnostics);
         return Checked {
             site: None,
@@ -108,6 +119,16 @@ pub enum BuildFailure {
 
 /// Renders a checked site into files in memory, ready to write.
 pub fn render_checked(checked: &Checked, base_url: Option<&str>) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
+    render_checked_with(checked, base_url, &|f| Ok(Some(f)))
+}
+
+/// Renders a checked site, handing each file to `sink` as soon as it is made (see
+/// [`render::Sink`]); returns the files the sink kept.
+pub fn render_checked_with(
+    checked: &Checked,
+    base_url: Option<&str>,
+    sink: render::Sink,
+) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
     let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
         return Err(vec![]);
     };
@@ -117,11 +138,28 @@ pub fn render_checked(checked: &Checked, base_url: Option<&str>) -> Result<Vec<r
         .to_string();
     let mut theme = render::theme::Theme::load(&site.root, &site.config.theme)?;
     render::set_globals(&mut theme, site, &base_url);
-    let opts = render::RenderOptions {
-        base_url,
-        extras: Default::default(),
+    let opts = render_options(checked, base_url);
+    render::render_site_with(site, prose, &theme, &opts, sink)
+}
+
+/// What the render stage needs besides the site: the base URL (without a trailing slash) and
+/// what other stages add to provider pages. Shared by `build` and `serve`.
+pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOptions {
+    // Providers with findings get a warning and no client files (see `outputs`).
+    let extras = match &checked.site {
+        Some(site) => outputs::extras(site, checked.diagnostics.iter().chain(&checked.allowed)),
+        None => Default::default(),
     };
-    render::render_site(site, prose, &theme, &opts)
+    // The search index is built from the same rendered prose as the pages that link to it.
+    let search = match (&checked.site, &checked.prose) {
+        (Some(site), Some(prose)) => Some(outputs::search::index(site, prose)),
+        _ => None,
+    };
+    render::RenderOptions {
+        base_url,
+        extras,
+        search,
+    }
 }
 
 /// The whole pipeline. Writes nothing unless every stage succeeds.
@@ -133,23 +171,45 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         return Err(BuildFailure::Content(Box::new(checked)));
     }
     let output = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
-    // Refuse a foreign output folder before doing the work.
-    if let Err(e) = write::check_output(&output) {
-        return Err(BuildFailure::Write(e, Box::new(checked)));
-    }
-    let mut files = match render_checked(&checked, opts.base_url.as_deref()) {
-        Ok(files) => files,
-        Err(diags) => return Err(BuildFailure::Render(diags, Box::new(checked))),
+    // Refuse a foreign output folder before doing the work. Each file is minified and written
+    // into the staging folder as soon as it is rendered, so the site is never in memory whole;
+    // dropped on failure, the staging folder deletes itself and the output stays as it was.
+    let staging = match write::Staging::create(&output) {
+        Ok(staging) => staging,
+        Err(e) => return Err(BuildFailure::Write(e, Box::new(checked))),
     };
-    write::minify(&mut files);
-    let pages = files.iter().filter(|f| f.is_html()).count();
-    if let Err(e) = write::write_site(&output, &files) {
+    let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let write_error: Mutex<Option<write::WriteError>> = Mutex::new(None);
+    let sink = |file: render::OutputFile| {
+        let failed = || write_error.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if failed().is_some() {
+            return Ok(None);
+        }
+        let file = write::minify_file(file);
+        match staging.write(&file) {
+            Ok(()) => {
+                files.fetch_add(1, Ordering::Relaxed);
+                pages.fetch_add(usize::from(file.is_html()), Ordering::Relaxed);
+            }
+            Err(e) => {
+                failed().get_or_insert(e);
+            }
+        }
+        Ok(None)
+    };
+    if let Err(diags) = render_checked_with(&checked, opts.base_url.as_deref(), &sink) {
+        return Err(BuildFailure::Render(diags, Box::new(checked)));
+    }
+    let failed = write_error
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(e) = failed.or_else(|| staging.finish().err()) {
         return Err(BuildFailure::Write(e, Box::new(checked)));
     }
     Ok(Built {
         output,
-        pages,
-        files: files.len(),
+        pages: pages.into_inner(),
+        files: files.into_inner(),
         elapsed: start.elapsed(),
         checked,
     })

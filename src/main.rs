@@ -31,6 +31,14 @@ impl From<FormatArg> for Format {
     }
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKindArg {
+    /// content/providers/NAME.yaml
+    Provider,
+    /// content/clients/NAME.yaml and its guide NAME.md
+    Client,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check the content and build the site into the output folder.
@@ -60,6 +68,66 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build the site into memory and serve it; rebuild on every change and reload the browser.
+    Serve {
+        /// The site's folder (holds site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port [default: 1111, or the next free one]; 0 picks any free port.
+        #[arg(long)]
+        port: Option<u16>,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Create a new site in DIR (an empty or new folder), with example content and the default theme.
+    Init {
+        /// The folder to create the site in.
+        dir: PathBuf,
+    },
+    /// Create a content file from a commented template.
+    New {
+        #[arg(value_enum)]
+        kind: NewKindArg,
+        /// The slug: lowercase letters, digits and `-` (the file name, e.g. `example-mail`).
+        name: String,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Write JSON Schemas of every kind of content file, for editors' YAML support.
+    Schema {
+        /// Where to write them [default: <root>/schemas].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Import provider settings from another format into content/providers/.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// Thunderbird autoconfig files (the ISPDB format, clientConfig 1.1): files or folders of them.
+    Ispdb {
+        /// Autoconfig XML files, or folders searched for *.xml.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The site's folder; providers are written to <root>/content/providers/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Replace provider files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -85,6 +153,21 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => commands::check::run(&root, format.into(), deny_warnings),
+        Command::Serve { root, port, bind, open } => {
+            commands::serve::run(&commands::serve::ServeOptions { root, port, bind, open })
+        }
+        Command::Init { dir } => commands::init::run(&dir),
+        Command::New { kind, name, root } => {
+            let kind = match kind {
+                NewKindArg::Provider => mailguide::scaffold::NewKind::Provider,
+                NewKindArg::Client => mailguide::scaffold::NewKind::Client,
+            };
+            commands::new::run(&root, kind, &name)
+        }
+        Command::Schema { output, root } => commands::schema::run(&output.unwrap_or_else(|| root.join("schemas"))),
+        Command::Import {
+            source: ImportSource::Ispdb { paths, root, force },
+        } => commands::import::ispdb(&paths, &mailguide::import::ispdb::ImportOptions { root, force }),
     };
     ExitCode::from(code as u8)
 }

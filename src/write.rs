@@ -2,7 +2,7 @@
 //! or mixed output folder, and without deleting anything mailguide did not write.
 //!
 //! The new site is written into a fresh sibling folder, then swapped with the old one by two
-//! renames; the old folder is deleted afterwards. Every output folder holds a manifest
+//! renames; the old folder is deleted afterwards, in the background. Every output folder holds a manifest
 //! (`.mailguide-manifest`) of the files mailguide wrote. An existing output folder that is not
 //! empty is replaced only when every file in it is listed there: anything else belongs to someone
 //! else, and the build refuses with the list of those files.
@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use thiserror::Error;
 
 pub const MANIFEST: &str = ".mailguide-manifest";
@@ -53,15 +54,28 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 /// Minifies HTML pages (minify-html keeps them valid; it does not drop closing tags that
 /// matter to validators) in parallel.
 pub fn minify(files: &mut [OutputFile]) {
+    let cfg = minify_cfg();
+    files.par_iter_mut().filter(|f| f.is_html()).for_each(|f| {
+        f.bytes = minify_html::minify(&f.bytes, &cfg);
+    });
+}
+
+/// Minifies one file if it is an HTML page (for [`Staging`], page by page).
+pub fn minify_file(mut file: OutputFile) -> OutputFile {
+    if file.is_html() {
+        file.bytes = minify_html::minify(&file.bytes, &minify_cfg());
+    }
+    file
+}
+
+fn minify_cfg() -> minify_html::Cfg {
     let mut cfg = minify_html::Cfg::new();
     cfg.minify_css = true;
     cfg.minify_js = true;
     cfg.keep_closing_tags = true;
     cfg.keep_html_and_head_opening_tags = true;
     cfg.keep_comments = false;
-    files.par_iter_mut().filter(|f| f.is_html()).for_each(|f| {
-        f.bytes = minify_html::minify(&f.bytes, &cfg);
-    });
+    cfg
 }
 
 /// Checks that `output` may be replaced: it does not exist, is empty, or holds only files that
@@ -108,52 +122,99 @@ pub fn check_output(output: &Path) -> Result<(), WriteError> {
 
 /// Writes `files` into a new folder beside `output`, then swaps it into place.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    check_output(output)?;
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io_err(parent))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.mailguide-new-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
-    }
-    let result = write_into(&staging, files).and_then(|()| swap(&staging, output, parent, &name));
-    if result.is_err() && staging.exists() {
-        // The staging folder is ours; remove it so a failed build leaves nothing behind.
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::create(output)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.finish()
 }
 
-fn write_into(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(io_err(d))?;
+/// A new output folder being written beside the old one, file by file from any thread, then
+/// swapped into place by [`Staging::finish`]. Dropped unfinished (a failed build), it deletes
+/// itself and the old output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    paths: Mutex<Vec<String>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks that `output` may be replaced (see [`check_output`]) and starts a staging folder.
+    pub fn create(output: &Path) -> Result<Staging, WriteError> {
+        check_output(output)?;
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.mailguide-new-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            parent,
+            name,
+            paths: Mutex::new(Vec::new()),
+            finished: false,
+        })
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).map_err(io_err(&path))
-    })?;
-    let mut manifest: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    manifest.sort_unstable();
-    let path = dir.join(MANIFEST);
-    fs::write(&path, manifest.join("\n") + "\n").map_err(io_err(&path))
+
+    /// Writes one file, creating its folders as needed.
+    pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
+        let path = self.dir.join(&file.path);
+        if let Some(folder) = path.parent() {
+            // Pages live in folders of their own (`icloud/index.html`): try the one mkdir first.
+            match fs::create_dir(folder) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(_) => fs::create_dir_all(folder).map_err(io_err(folder))?,
+            }
+        }
+        fs::write(&path, &file.bytes).map_err(io_err(&path))?;
+        self.paths
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(file.path.clone());
+        Ok(())
+    }
+
+    /// Writes the manifest and swaps the new folder into place.
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        let mut manifest = std::mem::take(self.paths.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        manifest.sort_unstable();
+        let path = self.dir.join(MANIFEST);
+        fs::write(&path, manifest.join("\n") + "\n").map_err(io_err(&path))?;
+        swap(&self.dir, &self.output, &self.parent, &self.name)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished && self.dir.exists() {
+            // The staging folder is ours; remove it so a failed build leaves nothing behind.
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
     if output.exists() {
-        let old = parent.join(format!(".{name}.mailguide-old-{}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let old = parent.join(format!(".{name}.mailguide-old-{}-{nanos}", std::process::id()));
         fs::rename(output, &old).map_err(io_err(output))?;
         if let Err(source) = fs::rename(staging, output) {
             // Put the previous site back so a failed swap loses nothing.
@@ -163,9 +224,34 @@ fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), 
                 source,
             });
         }
-        fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        discard(old);
     } else {
         fs::rename(staging, output).map_err(io_err(output))?;
     }
     Ok(())
+}
+
+/// Deletes the replaced output folder (which `check_output` found to hold only files mailguide
+/// wrote) without making the build wait for it: deleting a large folder costs about as much as
+/// writing it. On Unix a detached `rm -rf` does it and outlives this process; elsewhere, or if
+/// that cannot start, it is deleted here.
+fn discard(old: PathBuf) {
+    #[cfg(unix)]
+    {
+        let child = std::process::Command::new("rm")
+            .arg("-rf")
+            .arg("--")
+            .arg(&old)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if let Ok(mut child) = child {
+            // Reap it when it ends, so a long-running `serve` collects no zombies; a process that
+            // exits first leaves it running.
+            std::thread::spawn(move || child.wait());
+            return;
+        }
+    }
+    let _ = fs::remove_dir_all(&old);
 }

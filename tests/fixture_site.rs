@@ -62,3 +62,104 @@ fn the_manifest_lists_every_written_file() {
         "every file but the manifest itself is listed"
     );
 }
+
+#[test]
+fn a_site_overrides_theme_templates_and_assets_by_name() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("tests/sites/minimal"), site.path());
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Site's own: {{ page.title }}</h1>{% endblock content %}",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("static/style.css"), "body { color: rebeccapurple; }\n").unwrap();
+    std::fs::write(
+        site.path().join("static/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let o = mailguide(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let about = std::fs::read_to_string(out.join("about/index.html")).unwrap();
+    assert!(
+        about.contains("Site's own: About"),
+        "the site's page.html wins: {about}"
+    );
+    // The other templates still come from the theme.
+    assert!(
+        std::fs::read_to_string(out.join("faq/index.html"))
+            .unwrap()
+            .contains("What is IMAP?")
+    );
+    let css: Vec<String> = std::fs::read_dir(out.join("static"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        css.iter().any(|n| n.starts_with("logo.") && n.ends_with(".svg")),
+        "{css:?}"
+    );
+    let style = css.iter().find(|n| n.starts_with("style.")).expect("one stylesheet");
+    let text = std::fs::read_to_string(out.join("static").join(style)).unwrap();
+    assert!(
+        text.contains("rebeccapurple"),
+        "the site's style.css replaces the theme's"
+    );
+    assert!(
+        about.contains(&format!("/static/{style}")),
+        "pages link the fingerprinted name"
+    );
+}
+
+#[test]
+fn base_url_from_the_command_line_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = repo().join("tests/sites/minimal");
+    let out = dir.path().join("public");
+    let o = mailguide(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://staging.example.net/",
+    ]);
+    assert!(o.status.success());
+    let page = std::fs::read_to_string(out.join("example/index.html")).unwrap();
+    assert!(
+        page.contains("https://staging.example.net/example/"),
+        "canonical uses --base-url"
+    );
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://staging.example.net/about/</loc>"),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn build_reports_pages_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = repo().join("tests/sites/minimal");
+    let out = dir.path().join("public");
+    let o = mailguide(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("built 8 pages") && err.contains(" s"), "{err}");
+}

@@ -160,7 +160,7 @@ fn every_internal_link_and_anchor_resolves() {
                     file.display(),
                     target.display()
                 );
-                if fragment.is_empty() || !target.extension().is_some_and(|e| e == "html") {
+                if fragment.is_empty() || target.extension().is_none_or(|e| e != "html") {
                     checked += 1;
                     continue;
                 }

@@ -6,8 +6,17 @@
 //! code's severity (or turns it off), and a provider's `allow:` list silences a code for that
 //! provider with a written reason, which the report still shows.
 
+mod data;
+mod domains;
+mod faq;
+mod hostnames;
+mod links;
+mod ports;
+mod prose;
+mod security;
 mod structure;
 mod templates;
+mod text;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Site;
@@ -22,7 +31,18 @@ pub struct Context<'a> {
 pub type Rule = fn(&Context) -> Vec<Diagnostic>;
 
 /// Every rule, by family.
-pub const RULES: &[(&str, Rule)] = &[("structure", structure::check), ("templates", templates::check)];
+pub const RULES: &[(&str, Rule)] = &[
+    ("structure", structure::check),
+    ("templates", templates::check),
+    ("ports", ports::check),
+    ("security", security::check),
+    ("hostnames", hostnames::check),
+    ("domains", domains::check),
+    ("prose", prose::check),
+    ("links", links::check),
+    ("faq", faq::check),
+    ("data", data::check),
+];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.
 #[derive(Debug, Default)]

@@ -54,7 +54,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     }
     for e in &site.faq {
         if let Some(slug) = &e.data.provider
-            && site.provider(slug).is_none()
+            && !site.provider_exists(slug)
         {
             out.push(
                 Diagnostic::error(
@@ -68,7 +68,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     }
     for e in &site.troubleshooting {
         if let Some(slug) = &e.data.provider
-            && site.provider(slug).is_none()
+            && !site.provider_exists(slug)
         {
             out.push(
                 Diagnostic::error(
@@ -93,7 +93,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         }
     }
     for o in &site.overrides {
-        if site.provider(&o.provider).is_none() {
+        if !site.provider_exists(&o.provider) {
             out.push(
                 Diagnostic::error(
                     "unknown-provider",

@@ -32,11 +32,13 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             ));
         }
     }
-    for e in &site.faq {
+    // Entries about a provider that failed to load are checked once it loads again.
+    let unloaded = |slug: &Option<String>| slug.as_ref().is_some_and(|s| site.provider(s).is_none());
+    for e in site.faq.iter().filter(|e| !unloaded(&e.data.provider)) {
         let owner = e.data.provider.as_deref().and_then(|s| site.provider(s));
         jobs.push((prose::entry_name(&e.source, e.index, "answer"), owner, None));
     }
-    for e in &site.troubleshooting {
+    for e in site.troubleshooting.iter().filter(|e| !unloaded(&e.data.provider)) {
         let owner = e.data.provider.as_deref().and_then(|s| site.provider(s));
         for field in ["symptom", "fix"] {
             jobs.push((prose::entry_name(&e.source, e.index, field), owner, None));

@@ -2,6 +2,11 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
+pub mod init;
+pub mod new;
+pub mod schema;
+pub mod serve;
 
 use crate::diagnostics::Diagnostic;
 use std::collections::HashMap;

@@ -126,7 +126,12 @@ pub fn load_site(root: &Path) -> Loaded {
     let mut faq = Vec::new();
     let mut troubleshooting = Vec::new();
     let mut pages = Vec::new();
-    for r in results {
+    let mut unloaded_providers = Vec::new();
+    // `results` holds one entry per file, in order.
+    for ((path, kind), r) in files.iter().zip(results) {
+        if r.is_err() && matches!(kind, Some(Kind::Provider)) {
+            unloaded_providers.push(stem(path));
+        }
         match r {
             Ok(Item::Provider(p)) => providers.push(p),
             Ok(Item::Client(c)) => clients.push(c),
@@ -167,6 +172,7 @@ pub fn load_site(root: &Path) -> Loaded {
         faq,
         troubleshooting,
         pages,
+        unloaded_providers,
     });
     Loaded { site, diagnostics }
 }
@@ -253,4 +259,99 @@ fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> 
             guide: markdown::parse_guide(source)?,
         }),
     })
+}
+
+/// What [`reload_file`] did.
+#[derive(Debug)]
+pub enum Reloaded {
+    /// The file's part of the site was replaced; these are the file's own load diagnostics
+    /// (empty when it parsed; a file that no longer parses is left out, as in [`load_site`]).
+    Updated(Vec<Diagnostic>),
+    /// The change reaches beyond the file (a deleted file, a new client, a file that is no
+    /// content file): load the whole site again.
+    NeedsFullLoad,
+}
+
+/// Re-reads one changed or added content file into an already loaded site, replacing what the
+/// file said before, so `serve` re-parses only what changed. The order of every list stays the
+/// one [`load_site`] gives, so the rendered pages are the same as after a full load.
+pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
+    let root = site.root.clone();
+    let Some(kind) = classify(&root.join("content"), path) else {
+        return Reloaded::NeedsFullLoad;
+    };
+    if !path.is_file() {
+        return Reloaded::NeedsFullLoad;
+    }
+    let rel = relative(&root, path);
+    let slug = stem(path);
+    match &kind {
+        Kind::Client | Kind::ClientGuide if site.client(&slug).is_none() => return Reloaded::NeedsFullLoad,
+        _ => {}
+    }
+    let item = load_item(&root, path, &kind);
+    // Remove what the file said before.
+    match kind {
+        Kind::Provider => {
+            site.providers.retain(|p| p.source.path != rel);
+            site.unloaded_providers.retain(|s| *s != slug);
+            if item.is_err() {
+                site.unloaded_providers.push(slug.clone());
+                site.unloaded_providers.sort();
+            }
+        }
+        Kind::Override { .. } => site.overrides.retain(|o| o.guide.source.path != rel),
+        // A client that fails to parse is left out together with its guide: only a full load
+        // can bring the guide back, so let it report the fault.
+        Kind::Client if item.is_err() => return Reloaded::NeedsFullLoad,
+        Kind::Client => {}
+        Kind::ClientGuide => {
+            if let Some(c) = site.clients.iter_mut().find(|c| c.slug == slug) {
+                c.guide = None;
+            }
+        }
+        Kind::Faq => site.faq.retain(|e| e.source.path != rel),
+        Kind::Troubleshooting => site.troubleshooting.retain(|e| e.source.path != rel),
+        Kind::Page => site.pages.retain(|p| p.guide.source.path != rel),
+    }
+    let item = match item {
+        Ok(item) => item,
+        Err(d) => return Reloaded::Updated(vec![d]),
+    };
+    match item {
+        Item::Provider(p) => {
+            let at = site.providers.partition_point(|q| q.slug < p.slug);
+            site.providers.insert(at, p);
+        }
+        Item::Override(o) => {
+            let at = site
+                .overrides
+                .partition_point(|q| q.guide.source.path < o.guide.source.path);
+            site.overrides.insert(at, o);
+        }
+        Item::Client(new) => {
+            if let Some(c) = site.clients.iter_mut().find(|c| c.slug == new.slug) {
+                c.data = new.data;
+                c.source = new.source;
+            }
+        }
+        Item::ClientGuide(slug, guide) => {
+            if let Some(c) = site.clients.iter_mut().find(|c| c.slug == slug) {
+                c.guide = Some(guide);
+            }
+        }
+        Item::Faq(list) => {
+            let at = site.faq.partition_point(|e| e.source.path < rel);
+            site.faq.splice(at..at, list);
+        }
+        Item::Troubleshooting(list) => {
+            let at = site.troubleshooting.partition_point(|e| e.source.path < rel);
+            site.troubleshooting.splice(at..at, list);
+        }
+        Item::Page(p) => {
+            let at = site.pages.partition_point(|q| q.slug < p.slug);
+            site.pages.insert(at, p);
+        }
+    }
+    Reloaded::Updated(vec![])
 }

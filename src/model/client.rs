@@ -5,21 +5,28 @@
 //! data, kept once per client.
 
 use super::{Auth, Guide, Protocol, Security, Source};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientData {
+    /// The mail app's name, e.g. "Thunderbird".
     pub name: String,
+    /// Where it runs, e.g. `[Windows, macOS, Linux]`.
     #[serde(default)]
     pub platforms: Vec<String>,
+    /// Incoming protocols the app supports; defaults to `[imap, pop3]`.
     #[serde(default = "default_protocols")]
     pub protocols: Vec<Protocol>,
+    /// One line about the app, shown in lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Offer the Apple configuration profile download on this app's guides.
     #[serde(default)]
     pub apple_profile: bool,
+    /// The app's own words for each setting, as on its screens.
     pub vocabulary: Vocabulary,
 }
 
@@ -28,17 +35,25 @@ fn default_protocols() -> Vec<Protocol> {
 }
 
 /// The labels of a client's account screens.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vocabulary {
+    /// The section with the incoming server, e.g. "Incoming server".
     pub incoming: String,
+    /// The section with the outgoing server, e.g. "Outgoing server".
     pub outgoing: String,
+    /// The label of the server name field, e.g. "Hostname".
     pub host: String,
+    /// The label of the port field.
     pub port: String,
+    /// The label of the encryption field, e.g. "Connection security".
     pub security: String,
+    /// The label of the username field.
     pub username: String,
+    /// The label of the password field; defaults to "Password".
     #[serde(default = "default_password")]
     pub password: String,
+    /// The label of the authentication method field; defaults to "Authentication".
     #[serde(default = "default_auth_field")]
     pub auth: String,
     /// The client's word for each security value; all three must be given.
@@ -57,7 +72,7 @@ fn default_auth_field() -> String {
 }
 
 /// Map keys for [`Vocabulary::security_values`]; an ordered wrapper so the maps serialise stably.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SecurityKey {
     Tls,
@@ -76,7 +91,7 @@ impl From<Security> for SecurityKey {
 }
 
 /// Map keys for [`Vocabulary::auth_values`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthKey {
     Password,

@@ -2,22 +2,26 @@
 //! settings data through Tera expressions, so prose never repeats a fact by hand.
 
 use super::Source;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Front matter of a Markdown file (`---` YAML `---`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    /// The page title.
     #[serde(default)]
     pub title: Option<String>,
+    /// The page description (meta description, lists).
     #[serde(default)]
     pub description: Option<String>,
+    /// For provider-specific steps: `before`, `after` (default) or `replace` the client's generic guide.
     #[serde(default)]
     pub placement: Option<Placement>,
 }
 
 /// Where provider-specific steps go relative to the client's generic guide.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Placement {
     Before,
@@ -44,29 +48,39 @@ pub struct GuideOverride {
     pub guide: Guide,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaqEntry {
+    /// The question, as a reader would ask it.
     pub question: String,
+    /// Markdown with Tera expressions ({{ imap.host }}): the answer.
     pub answer: String,
+    /// The provider slug this entry belongs to; it is also shown on that provider's page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// The anchor of the entry; defaults to a slug of the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TroubleshootingEntry {
+    /// A short name for the problem.
     pub title: String,
+    /// Markdown: what the reader sees.
     #[serde(default)]
     pub symptom: String,
+    /// Markdown with Tera expressions: what to do.
     #[serde(default)]
     pub fix: String,
+    /// The provider slug this entry belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// Client slugs whose guides also show this entry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<String>,
+    /// The anchor of the entry; defaults to a slug of the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }

@@ -12,7 +12,7 @@ pub use client::{Client, ClientData, Vocabulary};
 pub use content::{Entry, FaqEntry, FrontMatter, Guide, GuideOverride, Page, Placement, TroubleshootingEntry};
 pub use provider::{
     Auth, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData, RuleAllowance,
-    Security, Server, UsernameForm,
+    Security, Server, Servers, UsernameForm,
 };
 pub use site::{Site, SiteConfig};
 

@@ -1,64 +1,88 @@
 //! A mail provider and its servers, as written in `content/providers/<slug>.yaml`.
 
 use super::Source;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The file's shape. Every fact about a provider lives here once.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderData {
+    /// The provider's display name, e.g. "iCloud Mail".
     pub name: String,
+    /// A shorter name for running text, e.g. "iCloud"; defaults to `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_name: Option<String>,
+    /// The email domains served by this provider, e.g. `[icloud.com, me.com]`.
     pub domains: Vec<String>,
+    /// The provider's own help page about mail settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_url: Option<String>,
+    /// Markdown: one paragraph shown at the top of the provider page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// The servers, per protocol (`imap`, `pop3`, `smtp`); the first of each list is the preferred one.
     #[serde(default)]
     pub servers: Servers,
+    /// Why the provider has no IMAP server (shown instead of the settings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_imap: Option<String>,
+    /// Why the provider has no POP3 server (shown instead of the settings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_pop3: Option<String>,
+    /// Why the provider has no SMTP server (shown instead of the settings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_smtp: Option<String>,
+    /// Which password a mail app needs, and how to get it.
     #[serde(default)]
     pub password: PasswordRules,
+    /// Things to do before setting up any mail app (e.g. turn on IMAP access).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prerequisites: Vec<Prerequisite>,
+    /// Markdown: extra facts for readers (limits, plans, quirks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Show the RFC 6186 SRV records for the provider's domains.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dns_records: bool,
+    /// Links to the provider's documentation, for readers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documentation: Vec<DocLink>,
+    /// Check rules switched off for this provider, each with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<RuleAllowance>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Servers {
+    /// IMAP servers (incoming mail); the first is the one guides recommend.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub imap: Vec<Server>,
+    /// POP3 servers (incoming mail); the first is the one guides recommend.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pop3: Vec<Server>,
+    /// SMTP submission servers (outgoing mail); the first is the one guides recommend.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub smtp: Vec<Server>,
 }
 
 /// One server a client connects to.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
+    /// The server's host name, e.g. `imap.mail.me.com`.
     pub host: String,
-    /// Kept wider than `u16` so an out-of-range port is a check finding, not a parse error.
+    /// The port, e.g. 993 (IMAP with TLS) or 587 (SMTP submission with STARTTLS).
+    // Kept wider than `u16` so an out-of-range port is a check finding, not a parse error.
     pub port: u32,
+    /// `tls` (implicit TLS, "SSL/TLS"), `starttls` or `none`.
     pub security: Security,
+    /// Authentication methods the server accepts, preferred first; defaults to `[password]`.
     #[serde(default = "default_auth")]
     pub auth: Vec<Auth>,
+    /// What to type as the username: `address`, `local-part`, `domain`, or any text with %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%.
     #[serde(default)]
     pub username: UsernameForm,
 }
@@ -68,7 +92,7 @@ fn default_auth() -> Vec<Auth> {
 }
 
 /// The three mail protocols a help site documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
     Imap,
@@ -103,7 +127,7 @@ impl Protocol {
 }
 
 /// How the connection is encrypted (RFC 8314 terms).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
     /// Implicit TLS from the first byte ("SSL/TLS").
@@ -136,7 +160,7 @@ impl Security {
 }
 
 /// How the client proves who it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Auth {
     /// The password, sent inside the encrypted connection (ISPDB `password-cleartext`).
@@ -265,6 +289,24 @@ impl Serialize for UsernameForm {
     }
 }
 
+/// The schema of the YAML spelling: a known form, or any text with placeholders.
+impl JsonSchema for UsernameForm {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UsernameForm".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "What to type as the username: `address` (the full address), `local-part` (before the @), `domain`, or any text with %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%.",
+            "anyOf": [
+                { "enum": ["address", "local-part", "domain"] },
+                { "type": "string" }
+            ],
+            "default": "address"
+        })
+    }
+}
+
 impl fmt::Display for UsernameForm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.describe())
@@ -272,7 +314,7 @@ impl fmt::Display for UsernameForm {
 }
 
 /// Which secret a client uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PasswordKind {
     /// The account's normal password.
@@ -310,39 +352,49 @@ impl PasswordKind {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordRules {
+    /// `account`, `app-password`, `oauth2` or `account-or-app-password`.
     #[serde(default)]
     pub kind: PasswordKind,
+    /// Where readers create an app-specific password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_password_url: Option<String>,
+    /// Markdown: how to create an app-specific password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_password_steps: Option<String>,
+    /// Markdown: more about passwords for this provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prerequisite {
+    /// A short title, e.g. "Turn on IMAP access".
     pub title: String,
+    /// Markdown with Tera expressions ({{ imap.host }}): what to do.
     pub body: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocLink {
+    /// The address of the page.
     pub url: String,
+    /// The link text; defaults to the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
 /// A check rule switched off for one provider, with the editor's reason.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleAllowance {
+    /// The rule code to switch off for this provider, e.g. `port-unusual`.
     pub rule: String,
+    /// Why the finding does not apply; shown in check reports.
     pub reason: String,
 }
 

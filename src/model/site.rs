@@ -3,21 +3,27 @@
 use super::content::Entry;
 use super::{Client, FaqEntry, GuideOverride, Page, Provider, Source, TroubleshootingEntry};
 use crate::diagnostics::Severity;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// `site.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
+    /// The site's name, shown in the header and in every <title>.
     pub title: String,
+    /// One or two sentences about the site (home page, meta description).
     #[serde(default)]
     pub description: String,
+    /// The site's public address, for canonical links and the sitemap; `build --base-url` overrides it.
     #[serde(default = "default_base_url")]
     pub base_url: String,
+    /// The language of the pages (<html lang>), e.g. `en`.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The theme: a folder under themes/.
     #[serde(default = "default_theme")]
     pub theme: String,
     /// Published clients in order; `None` publishes all of them, by name.
@@ -38,7 +44,7 @@ fn default_theme() -> String {
     "default".into()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
     Error,
@@ -70,6 +76,9 @@ pub struct Site {
     pub faq: Vec<Entry<FaqEntry>>,
     pub troubleshooting: Vec<Entry<TroubleshootingEntry>>,
     pub pages: Vec<Page>,
+    /// Slugs of provider files that exist but failed to load. Their load error is reported;
+    /// references to them are not reported again as unknown.
+    pub unloaded_providers: Vec<String>,
 }
 
 impl Site {
@@ -78,6 +87,11 @@ impl Site {
             .binary_search_by(|p| p.slug.as_str().cmp(slug))
             .ok()
             .map(|i| &self.providers[i])
+    }
+
+    /// Whether a provider file exists, loaded or not.
+    pub fn provider_exists(&self, slug: &str) -> bool {
+        self.provider(slug).is_some() || self.unloaded_providers.iter().any(|s| s == slug)
     }
 
     pub fn client(&self, slug: &str) -> Option<&Client> {

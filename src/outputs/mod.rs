@@ -1,3 +1,239 @@
-//! Machine-readable outputs written beside the pages, one file per format.
+//! Machine-readable outputs written beside the pages, one file per format: the sitemap, and the
+//! files that configure mail clients directly (Thunderbird autoconfig, Apple configuration
+//! profiles, JSON settings with their schema, RFC 6186 DNS records).
+//!
+//! The client files come from the same provider data as the pages, so a page and a file can never
+//! disagree. A provider with check findings that the site's policy let through (warnings, or
+//! findings its `allow:` list silenced) gets a warning on its pages and none of these files and
+//! records: a client must never be configured from data we know is doubtful. [`extras`] decides
+//! that once per provider; [`files`] writes the files of exactly the providers whose pages carry
+//! no warning, so links and files always match.
 
+pub mod autoconfig;
+pub mod dns;
+pub mod json;
+pub mod mobileconfig;
+pub mod search;
 pub mod sitemap;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Provider, Site};
+use crate::render::OutputFile;
+use crate::render::RenderOptions;
+use crate::render::views::{FileLink, ProviderExtras};
+use std::collections::{BTreeMap, HashMap};
+
+/// How many findings a reader-facing warning names before it says "and N more".
+const WARNING_FINDINGS: usize = 3;
+
+/// Per provider slug: the warning, download links and DNS records its pages show. `findings`
+/// are the check findings of the build (after the policy) and the ones providers allowed.
+pub fn extras<'a>(site: &Site, findings: impl IntoIterator<Item = &'a Diagnostic>) -> HashMap<String, ProviderExtras> {
+    let mut flagged: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for d in findings {
+        if let Some(slug) = d.provider.as_deref() {
+            let messages = flagged.entry(slug).or_default();
+            if !messages.contains(&d.message.as_str()) {
+                messages.push(&d.message);
+            }
+        }
+    }
+    let domains = domain_owners(site);
+    site.providers
+        .iter()
+        .map(|p| {
+            let extras = match flagged.get(p.slug.as_str()) {
+                Some(messages) => ProviderExtras {
+                    warning: Some(warning_text(p, messages)),
+                    files: vec![],
+                    dns: vec![],
+                },
+                None => ProviderExtras {
+                    warning: None,
+                    files: links(p, &domains),
+                    dns: if p.data.dns_records { dns::records(p) } else { vec![] },
+                },
+            };
+            (p.slug.clone(), extras)
+        })
+        .collect()
+}
+
+/// Whether a provider's client files are withheld: its pages carry a warning.
+pub fn withheld(opts: &RenderOptions, slug: &str) -> bool {
+    opts.extras.get(slug).is_some_and(|e| e.warning.is_some())
+}
+
+/// The client files of every provider that is not [`withheld`], and the site-wide
+/// `settings.json` with its schema.
+pub fn files(site: &Site, opts: &RenderOptions) -> Vec<OutputFile> {
+    let domains = domain_owners(site);
+    let language = &site.config.language;
+    let mut out = Vec::new();
+    let mut published = Vec::new();
+    for p in site.providers.iter().filter(|p| !withheld(opts, &p.slug)) {
+        let plan = Plan::new(p, &domains);
+        if let Some(xml) = autoconfig::config(p, language) {
+            out.push(OutputFile::new(
+                format!("{}/{}", p.slug, autoconfig::FILE_NAME),
+                xml.clone(),
+            ));
+            for d in &plan.autoconfig_domains {
+                out.push(OutputFile::new(autoconfig::domain_path(d), xml.clone()));
+            }
+        }
+        if plan.profile
+            && let Some(bytes) = mobileconfig::profile(p, &site.config.title, &opts.base_url)
+        {
+            out.push(OutputFile::new(mobileconfig::path(p), bytes));
+        }
+        let value = json::provider(p, &plan, &opts.base_url);
+        out.push(json::provider_file(p, &value, &opts.base_url));
+        published.push(value);
+    }
+    out.push(json::site_file(&site.config.title, &opts.base_url, published));
+    out.push(json::schema_file(&opts.base_url));
+    out
+}
+
+/// Which files a provider gets, decided once for the links and the files.
+pub struct Plan {
+    pub autoconfig: bool,
+    /// Domains whose ISPDB-layout file this provider writes (valid, and claimed by no other
+    /// provider of the site).
+    pub autoconfig_domains: Vec<String>,
+    pub profile: bool,
+}
+
+impl Plan {
+    fn new(p: &Provider, owners: &HashMap<String, usize>) -> Self {
+        let autoconfig = autoconfig::possible(p);
+        let mut autoconfig_domains: Vec<String> = Vec::new();
+        if autoconfig {
+            for d in &p.data.domains {
+                let d = d.to_ascii_lowercase();
+                if safe_domain(&d) && owners.get(&d) == Some(&1) && !autoconfig_domains.contains(&d) {
+                    autoconfig_domains.push(d);
+                }
+            }
+        }
+        Plan {
+            autoconfig,
+            autoconfig_domains,
+            profile: mobileconfig::choose(p).is_some(),
+        }
+    }
+}
+
+/// How many providers claim each (lowercased) domain. A domain two providers claim gets no
+/// ISPDB-layout file: which of them is right is unknown.
+fn domain_owners(site: &Site) -> HashMap<String, usize> {
+    let mut owners: HashMap<String, usize> = HashMap::new();
+    for p in &site.providers {
+        let mut mine: Vec<String> = p.data.domains.iter().map(|d| d.to_ascii_lowercase()).collect();
+        mine.sort();
+        mine.dedup();
+        for d in mine {
+            *owners.entry(d).or_default() += 1;
+        }
+    }
+    owners
+}
+
+/// A domain usable as one path segment: letters, digits, `-` and inner dots.
+fn safe_domain(d: &str) -> bool {
+    !d.is_empty()
+        && d.len() <= 253
+        && d.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && !d.starts_with(['.', '-'])
+        && !d.ends_with('.')
+        && !d.contains("..")
+}
+
+fn links(p: &Provider, owners: &HashMap<String, usize>) -> Vec<FileLink> {
+    let plan = Plan::new(p, owners);
+    let mut links = Vec::new();
+    if plan.profile
+        && let Some(description) = mobileconfig::description(p)
+    {
+        links.push(FileLink {
+            title: "Configuration profile for iPhone, iPad and Mac".into(),
+            url: format!("/{}", mobileconfig::path(p)),
+            description,
+        });
+    }
+    if plan.autoconfig {
+        links.push(FileLink {
+            title: "Thunderbird autoconfig file (config-v1.1.xml)".into(),
+            url: format!("/{}/{}", p.slug, autoconfig::FILE_NAME),
+            description: "These settings in the autoconfig format that Thunderbird and other mail apps read; \
+                          a mail administrator can publish it for the provider's domains."
+                .into(),
+        });
+    }
+    links.push(FileLink {
+        title: "Settings as JSON".into(),
+        url: format!("/{}/{}", p.slug, json::FILE_NAME),
+        description: format!(
+            "These settings for programs, described by the schema at /{}.",
+            json::SCHEMA_PATH
+        ),
+    });
+    links
+}
+
+/// What readers are told about a provider whose data has findings.
+fn warning_text(p: &Provider, messages: &[&str]) -> String {
+    let mut named: Vec<String> = messages
+        .iter()
+        .take(WARNING_FINDINGS)
+        // Messages are written for editors; code quotes mean nothing to a reader.
+        .map(|m| m.trim_end_matches('.').replace('`', ""))
+        .collect();
+    if messages.len() > WARNING_FINDINGS {
+        named.push(format!("and {} more", messages.len() - WARNING_FINDINGS));
+    }
+    let short = p.short_name();
+    format!(
+        "Our checks found problems in these settings: {}. They may be wrong, so confirm them with {short} \
+         before you rely on them. Until they are resolved, this site offers no files that set up a mail app \
+         for {short} automatically.",
+        named.join("; ")
+    )
+}
+
+/// XML text and attribute escaping for the hand-written XML outputs.
+pub(crate) fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_domains_become_paths() {
+        assert!(safe_domain("mail.example.org"));
+        assert!(!safe_domain("../etc"));
+        assert!(!safe_domain("a/b"));
+        assert!(!safe_domain(".example.org"));
+        assert!(!safe_domain(""));
+    }
+
+    #[test]
+    fn xml_escaping_covers_markup_and_quotes() {
+        assert_eq!(escape_xml(r#"a&b<c>"d'"#), "a&amp;b&lt;c&gt;&quot;d&apos;");
+    }
+}

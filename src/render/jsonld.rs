@@ -1,5 +1,9 @@
-//! schema.org JSON-LD for search engines: `BreadcrumbList` on every page, `FAQPage` on FAQ pages,
-//! `HowTo` on client guides.
+//! schema.org JSON-LD for search engines: `BreadcrumbList` on every page, `FAQPage` on the FAQ
+//! page, `HowTo` on client guides, `WebSite` on the home page.
+//!
+//! Shaped after schema.org and Google's structured-data guidelines: a `FAQPage` or `HowTo` without
+//! questions or steps is invalid, so none is emitted; each question is marked up once for the
+//! whole site (on the FAQ page, not again on provider pages); URLs are absolute.
 
 use super::views::{Crumb, FaqView};
 use serde_json::{Value, json};
@@ -17,24 +21,42 @@ pub fn breadcrumbs(base: &str, crumbs: &[Crumb]) -> Value {
     })
 }
 
-pub fn faq_page(entries: &[FaqView]) -> Value {
+/// The site's name for search results (Google reads `WebSite` on the home page).
+pub fn website(name: &str, description: &str, base: &str) -> Value {
     json!({
-        "@type": "FAQPage",
-        "mainEntity": entries.iter().map(|e| json!({
-            "@type": "Question", "name": e.question,
-            "acceptedAnswer": {"@type": "Answer", "text": e.answer_html}
-        })).collect::<Vec<_>>()
+        "@type": "WebSite",
+        "name": name,
+        "description": description,
+        "url": absolute(base, "/"),
     })
 }
 
-pub fn how_to(name: &str, description: &str, steps: &[String]) -> Value {
-    json!({
-        "@type": "HowTo",
-        "name": name,
-        "description": description,
-        "step": steps.iter().enumerate().map(|(i, s)| json!({
-            "@type": "HowToStep", "position": i + 1, "text": s
-        })).collect::<Vec<_>>()
+/// `None` when there are no entries: a `FAQPage` needs at least one `Question`.
+pub fn faq_page(entries: &[FaqView]) -> Option<Value> {
+    (!entries.is_empty()).then(|| {
+        json!({
+            "@type": "FAQPage",
+            "mainEntity": entries.iter().map(|e| json!({
+                "@type": "Question", "name": e.question,
+                "acceptedAnswer": {"@type": "Answer", "text": e.answer_html}
+            })).collect::<Vec<_>>()
+        })
+    })
+}
+
+/// `None` when the guide has no numbered steps: a `HowTo` needs at least one `HowToStep`. The
+/// mail client is the tool the steps use.
+pub fn how_to(name: &str, description: &str, tool: &str, steps: &[String]) -> Option<Value> {
+    (!steps.is_empty()).then(|| {
+        json!({
+            "@type": "HowTo",
+            "name": name,
+            "description": description,
+            "tool": [{"@type": "HowToTool", "name": tool}],
+            "step": steps.iter().enumerate().map(|(i, s)| json!({
+                "@type": "HowToStep", "position": i + 1, "text": s
+            })).collect::<Vec<_>>()
+        })
     })
 }
 

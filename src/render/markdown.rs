@@ -53,7 +53,80 @@ pub fn to_html(markdown: &str, shift: u8) -> String {
         i += 1;
     }
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, with_captions(events).into_iter());
+    scope_column_headers(&out)
+}
+
+/// Gives every Markdown table a `<caption>`, which screen readers announce with the table: the
+/// text of a paragraph `Table: ...` written just before the table (the paragraph is then
+/// dropped), or else the text of the nearest heading above it. A caption that only repeats the
+/// heading is for screen readers alone (class `visually-hidden`, which themes define).
+fn with_captions(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len() + 3);
+    let mut heading = String::new();
+    let mut in_heading = false;
+    for event in events {
+        match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                heading.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if in_heading => heading.push_str(t),
+            _ => {}
+        }
+        if let Event::Start(Tag::Table(_)) = event {
+            let (caption, open) = match take_caption_paragraph(&mut out) {
+                Some(own) => (own, "<caption>"),
+                None => (heading.trim().to_string(), "<caption class=\"visually-hidden\">"),
+            };
+            out.push(event);
+            if !caption.is_empty() {
+                out.push(Event::Html(open.into()));
+                out.push(Event::Text(caption.into()));
+                out.push(Event::Html("</caption>".into()));
+            }
+        } else {
+            out.push(event);
+        }
+    }
+    out
+}
+
+/// Removes a trailing `Table: ...` paragraph from `out` and returns its text.
+fn take_caption_paragraph(out: &mut Vec<Event<'_>>) -> Option<String> {
+    if !matches!(out.last(), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
+    let start = out.iter().rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    let mut text = String::new();
+    for e in &out[start + 1..out.len() - 1] {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => return None,
+        }
+    }
+    let caption = text.strip_prefix("Table:")?.trim().to_string();
+    out.truncate(start);
+    Some(caption)
+}
+
+/// Marks the header cells of Markdown tables as column headers (`scope="col"`).
+fn scope_column_headers(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = rest.find("<thead>") {
+        let end = rest[start..].find("</thead>").map_or(rest.len(), |e| start + e);
+        out.push_str(&rest[..start]);
+        out.push_str(
+            &rest[start..end]
+                .replace("<th>", "<th scope=\"col\">")
+                .replace("<th style", "<th scope=\"col\" style"),
+        );
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -152,6 +225,24 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"<h3 id="add-the-account-2">"#), "{html}");
+    }
+
+    #[test]
+    fn tables_get_a_caption_and_column_headers() {
+        let table = "| Feature | IMAP |\n|---|:-:|\n| Sync | Yes |\n";
+        let html = to_html(&format!("## How they differ\n\n{table}"), 1);
+        assert!(
+            html.contains("<table><caption class=\"visually-hidden\">How they differ</caption><thead><tr><th scope=\"col\">Feature</th><th scope=\"col\" style=\"text-align: center\">IMAP</th>"),
+            "{html}"
+        );
+        assert!(html.contains("<td>Sync</td>"), "{html}");
+        let html = to_html(&format!("## Compare\n\nTable: IMAP & POP3 compared\n\n{table}"), 1);
+        assert!(html.contains("<caption>IMAP &amp; POP3 compared</caption>"), "{html}");
+        assert!(
+            !html.contains("<p>Table:"),
+            "the caption paragraph is not repeated: {html}"
+        );
+        assert!(!to_html(table, 0).contains("<caption>"), "no heading, no caption");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::model::{Client, Placement, Provider, Site};
 use prose::Prose;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use theme::Theme;
 use views::*;
 
@@ -43,6 +43,48 @@ pub struct RenderOptions {
     pub base_url: String,
     /// Per provider slug: warnings, downloadable files and DNS records from other stages.
     pub extras: HashMap<String, ProviderExtras>,
+    /// The site search index (`outputs::search`); pages get its URL as `search_index`.
+    pub search: Option<crate::outputs::search::SearchIndex>,
+}
+
+/// Which pages to render: all of them for `build`, or only those a change touched for `serve`'s
+/// incremental rebuilds (see `serve::session`, which decides what depends on what).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub all: bool,
+    pub home: bool,
+    /// Provider slugs whose provider page and every guide page are rendered.
+    pub providers: BTreeSet<String>,
+    /// Single guide pages, by (provider slug, client slug).
+    pub guides: BTreeSet<(String, String)>,
+    /// Client slugs whose client page is rendered.
+    pub clients: BTreeSet<String>,
+    pub faq: bool,
+    pub troubleshooting: bool,
+    /// Free page slugs.
+    pub pages: BTreeSet<String>,
+    pub not_found: bool,
+}
+
+impl Selection {
+    pub fn all() -> Self {
+        Selection {
+            all: true,
+            ..Default::default()
+        }
+    }
+
+    fn provider(&self, p: &str) -> bool {
+        self.all || self.providers.contains(p)
+    }
+
+    fn guide(&self, p: &str, c: &str) -> bool {
+        self.provider(p) || self.guides.contains(&(p.to_string(), c.to_string()))
+    }
+
+    fn provider_any(&self, p: &str) -> bool {
+        self.provider(p) || self.guides.iter().any(|(gp, _)| gp == p)
+    }
 }
 
 #[derive(Serialize)]
@@ -145,6 +187,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         let path = output_path(&meta.url);
         ctx.insert("page", &meta);
+        ctx.insert("search_index", &self.opts.search.as_ref().map(|s| s.url.as_str()));
         fill(&mut ctx);
         Ok(OutputFile::new(path, self.theme.render(template, &ctx)?))
     }
@@ -169,7 +212,7 @@ impl<'a> Renderer<'a> {
             cfg.description.clone(),
             "/".into(),
             vec![],
-            vec![],
+            vec![jsonld::website(&cfg.title, &cfg.description, &self.opts.base_url)],
         );
         meta.breadcrumbs.truncate(1);
         self.page("index.html", meta, |ctx| {
@@ -178,10 +221,12 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn provider_pages(&self, p: &'a Provider) -> Result<Vec<OutputFile>, Diagnostic> {
+    fn provider_pages(&self, p: &'a Provider, sel: &Selection) -> Result<Vec<OutputFile>, Diagnostic> {
         let empty = ProviderExtras::default();
         let extras = self.opts.extras.get(&p.slug).unwrap_or(&empty);
         let view = provider_view(self.site, self.prose, p, &self.clients, extras)?;
+        // Converted to a template value once and shared (an `Arc` inside) by the provider's pages.
+        let view = tera::Value::from_serializable(&view);
         let mut out = Vec::with_capacity(self.clients.len() + 1);
         let description = format!(
             "{} mail server settings for {}: IMAP, POP3 and SMTP hosts, ports and encryption, and setup guides.",
@@ -193,10 +238,8 @@ impl<'a> Renderer<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let mut ld = Vec::new();
-        if !view.faq.is_empty() {
-            ld.push(jsonld::faq_page(&view.faq));
-        }
+        // The provider's questions are marked up once, on the FAQ page (Google asks for one instance).
+        let ld = vec![];
         let meta = self.meta(
             "provider",
             format!("{} settings", p.data.name),
@@ -208,8 +251,10 @@ impl<'a> Renderer<'a> {
             }],
             ld,
         );
-        out.push(self.page("provider.html", meta, |ctx| ctx.insert("provider", &view))?);
-        for c in &self.clients {
+        if sel.provider(&p.slug) {
+            out.push(self.page("provider.html", meta, |ctx| ctx.insert_value("provider", view.clone()))?);
+        }
+        for c in self.clients.iter().filter(|c| sel.guide(&p.slug, &c.slug)) {
             out.push(self.guide_page(p, c, &view)?);
         }
         Ok(out)
@@ -234,17 +279,19 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn guide_page(&self, p: &Provider, c: &Client, view: &ProviderView) -> Result<OutputFile, Diagnostic> {
+    fn guide_page(&self, p: &Provider, c: &Client, view: &tera::Value) -> Result<OutputFile, Diagnostic> {
         let md = self.guide_markdown(p, c)?;
         let guide_html = markdown::to_html(&md, 1);
         let url = format!("/{}/{}/", p.slug, c.slug);
         let title = format!("Set up {} in {}", p.data.name, c.data.name);
         let description = format!(
-            "Step-by-step {} setup for {} in {}, with the server settings in {}'s own words.",
-            c.data.name, p.data.name, c.data.name, c.data.name
+            "How to set up {} in {}, step by step, with the server settings in {}'s own words.",
+            p.data.name, c.data.name, c.data.name
         );
         let steps = markdown::steps(&md);
-        let ld = vec![jsonld::how_to(&title, &description, &steps)];
+        let ld = jsonld::how_to(&title, &description, &c.data.name, &steps)
+            .into_iter()
+            .collect();
         let meta = self.meta(
             "guide",
             title,
@@ -266,7 +313,7 @@ impl<'a> Renderer<'a> {
         let trouble = trouble_entries(self.site, self.prose, Some(p), Some(c))?;
         let client = ClientLink::new(c);
         self.page("guide.html", meta, |ctx| {
-            ctx.insert("provider", view);
+            ctx.insert_value("provider", view.clone());
             ctx.insert("client", &client);
             ctx.insert("guide_html", &guide_html);
             ctx.insert("settings", &settings);
@@ -345,7 +392,7 @@ impl<'a> Renderer<'a> {
                 title: "FAQ".into(),
                 url: "/faq/".into(),
             }],
-            vec![jsonld::faq_page(&all)],
+            jsonld::faq_page(&all).into_iter().collect(),
         );
         self.page("faq.html", meta, |ctx| ctx.insert("groups", &groups))
     }
@@ -388,7 +435,7 @@ impl<'a> Renderer<'a> {
         let md = self
             .prose
             .render(&prose::guide_name(&page.guide.source), &prose::context(None, None))?;
-        let body_html = markdown::to_html(&md, 1);
+        let body_html = markdown::to_html(&md, 0);
         let url = format!("/{}/", page.slug);
         let title = page
             .guide
@@ -424,8 +471,21 @@ impl<'a> Renderer<'a> {
 /// Puts what every template sees (`site`, `assets`) into the theme's global context once, so
 /// pages share it instead of each carrying a copy.
 pub fn set_globals(theme: &mut Theme, site: &Site, base_url: &str) {
+    let globals = site_globals(site, base_url);
+    let assets: BTreeMap<&str, &str> = theme.asset_urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let global = theme.tera.global_context();
+    global.insert("site", &globals);
+    global.insert("assets", &assets);
+}
+
+/// What every page sees of the site, as JSON: when it changes, every page must be rendered again.
+pub fn globals_fingerprint(site: &Site, base_url: &str) -> String {
+    serde_json::to_string(&site_globals(site, base_url)).unwrap_or_default()
+}
+
+fn site_globals<'a>(site: &'a Site, base_url: &'a str) -> SiteGlobals<'a> {
     let cfg = &site.config;
-    let globals = SiteGlobals {
+    SiteGlobals {
         title: &cfg.title,
         description: &cfg.description,
         language: &cfg.language,
@@ -453,19 +513,64 @@ pub fn set_globals(theme: &mut Theme, site: &Site, base_url: &str) {
                 }
             })
             .collect(),
-    };
-    let assets: BTreeMap<&str, &str> = theme.asset_urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let global = theme.tera.global_context();
-    global.insert("site", &globals);
-    global.insert("assets", &assets);
+    }
 }
 
-/// Renders every page. Errors from all pages are collected, not just the first.
+/// Renders every page and every other file of the site. Errors from all pages are collected,
+/// not just the first.
 pub fn render_site(
     site: &Site,
     prose: &Prose,
     theme: &Theme,
     opts: &RenderOptions,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_site_with(site, prose, theme, opts, &|f| Ok(Some(f)))
+}
+
+/// Renders every page and every other file of the site, handing each to `sink` as it is made.
+pub fn render_site_with(
+    site: &Site,
+    prose: &Prose,
+    theme: &Theme,
+    opts: &RenderOptions,
+    sink: Sink,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut files = render_pages_with(site, prose, theme, opts, &Selection::all(), sink)?;
+    let mut errors = Vec::new();
+    for f in site_files(site, theme, opts) {
+        match sink(f) {
+            Ok(kept) => files.extend(kept),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() { Ok(files) } else { Err(errors) }
+}
+
+/// Renders the selected HTML pages.
+pub fn render_pages(
+    site: &Site,
+    prose: &Prose,
+    theme: &Theme,
+    opts: &RenderOptions,
+    sel: &Selection,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_pages_with(site, prose, theme, opts, sel, &|f| Ok(Some(f)))
+}
+
+/// What happens to each file as soon as it is rendered, on the thread that rendered it: keep it
+/// (`Ok(Some(file))`, as [`render_pages`] does) or consume it (`Ok(None)`: `build` minifies and
+/// writes each page right away, so a large site never sits in memory whole).
+pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Result<Option<OutputFile>, Diagnostic> + Sync);
+
+/// Renders the selected HTML pages in parallel, handing each to `sink`; returns the files the sink
+/// kept. Errors from all pages are collected, not just the first.
+pub fn render_pages_with(
+    site: &Site,
+    prose: &Prose,
+    theme: &Theme,
+    opts: &RenderOptions,
+    sel: &Selection,
+    sink: Sink,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let r = Renderer {
         site,
@@ -474,26 +579,49 @@ pub fn render_site(
         opts,
         clients: site.published_clients(),
     };
-    let mut results: Vec<Result<OutputFile, Diagnostic>> = site
-        .providers
-        .par_iter()
-        .flat_map_iter(|p| match r.provider_pages(p) {
-            Ok(files) => files.into_iter().map(Ok).collect::<Vec<_>>(),
-            Err(d) => vec![Err(d)],
-        })
-        .collect();
-    let singles: Vec<Result<OutputFile, Diagnostic>> = std::iter::once(r.home())
-        .chain(r.clients.iter().map(|c| r.client_page(c)))
-        .chain([r.faq_page(), r.troubleshooting_page(), r.not_found()])
-        .chain(site.pages.iter().map(|p| r.free_page(p)))
-        .collect();
+    // The pages that are not per provider; some (the FAQ, the client pages) list every provider,
+    // so they are rendered alongside the provider pages rather than after them.
+    type Job<'j> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Sync + Send + 'j>;
+    let mut singles: Vec<Job> = Vec::new();
+    if sel.all || sel.home {
+        singles.push(Box::new(|| r.home()));
+    }
+    for c in r.clients.iter().filter(|c| sel.all || sel.clients.contains(&c.slug)) {
+        singles.push(Box::new(|| r.client_page(c)));
+    }
+    if sel.all || sel.faq {
+        singles.push(Box::new(|| r.faq_page()));
+    }
+    if sel.all || sel.troubleshooting {
+        singles.push(Box::new(|| r.troubleshooting_page()));
+    }
+    if sel.all || sel.not_found {
+        singles.push(Box::new(|| r.not_found()));
+    }
+    for p in site.pages.iter().filter(|p| sel.all || sel.pages.contains(&p.slug)) {
+        singles.push(Box::new(|| r.free_page(p)));
+    }
+    let (mut results, singles): (Vec<Result<Option<OutputFile>, Diagnostic>>, Vec<_>) = rayon::join(
+        || {
+            site.providers
+                .par_iter()
+                .filter(|p| sel.provider_any(&p.slug))
+                .flat_map_iter(|p| match r.provider_pages(p, sel) {
+                    Ok(files) => files.into_iter().map(sink).collect::<Vec<_>>(),
+                    Err(d) => vec![Err(d)],
+                })
+                .collect()
+        },
+        || singles.par_iter().map(|job| job().and_then(sink)).collect(),
+    );
     results.extend(singles);
 
-    let mut files = Vec::with_capacity(results.len() + theme.assets.len() + 2);
+    let mut files = Vec::new();
     let mut errors = Vec::new();
     for res in results {
         match res {
-            Ok(f) => files.push(f),
+            Ok(Some(f)) => files.push(f),
+            Ok(None) => {}
             Err(d) => {
                 if !errors.contains(&d) {
                     errors.push(d)
@@ -504,6 +632,12 @@ pub fn render_site(
     if !errors.is_empty() {
         return Err(errors);
     }
+    Ok(files)
+}
+
+/// The site's files that are not pages: theme assets, the sitemap, robots.txt.
+pub fn site_files(site: &Site, theme: &Theme, opts: &RenderOptions) -> Vec<OutputFile> {
+    let mut files = Vec::with_capacity(theme.assets.len() + 2);
     for asset in &theme.assets {
         files.push(OutputFile::new(asset.output_path.clone(), asset.bytes.clone()));
     }
@@ -514,5 +648,7 @@ pub fn render_site(
         .collect();
     files.push(crate::outputs::sitemap::sitemap(&opts.base_url, &urls));
     files.push(crate::outputs::sitemap::robots(&opts.base_url));
-    Ok(files)
+    files.extend(crate::outputs::files(site, opts));
+    files.extend(opts.search.as_ref().map(|s| s.file.clone()));
+    files
 }

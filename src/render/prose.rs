@@ -50,13 +50,12 @@ impl Prose {
         // Escape data inserted into Markdown; entities are decoded again by the Markdown renderer.
         prose.tera.autoescape_on(vec![""]);
         let mut diagnostics = Vec::new();
-        let mut add = |name: String, text: &str, origin: Origin, diags: &mut Vec<Diagnostic>| {
-            if let Err(e) = prose.tera.add_raw_template(&name, text) {
-                prose.origins.insert(name.clone(), origin);
-                diags.push(prose.diagnostic(&name, &e));
-            } else {
-                prose.origins.insert(name, origin);
-            }
+        // Collected first and added in one batch: Tera re-links every template it holds each
+        // time one is added, so adding them one at a time is quadratic in the size of the site.
+        let mut pending: Vec<(String, &str)> = Vec::new();
+        let mut add = |name: String, text, origin: Origin, _: &mut Vec<Diagnostic>| {
+            prose.origins.insert(name.clone(), origin);
+            pending.push((name, text));
         };
         let guides = site
             .clients
@@ -105,7 +104,41 @@ impl Prose {
                 );
             }
         }
+        prose.add_all(pending, &mut diagnostics);
         (prose, diagnostics)
+    }
+
+    /// Adds templates in one batch. When the batch fails, each template is compiled on its own
+    /// to report every one that fails (with its line), and the others are added.
+    fn add_all(&mut self, pending: Vec<(String, &str)>, diagnostics: &mut Vec<Diagnostic>) {
+        let empty = self.tera.clone();
+        if self
+            .tera
+            .add_raw_templates(pending.iter().map(|(n, t)| (n.as_str(), *t)))
+            .is_ok()
+        {
+            return;
+        }
+        let mut good = Vec::with_capacity(pending.len());
+        for (name, text) in pending {
+            let mut alone = empty.clone();
+            match alone.add_raw_template(&name, text) {
+                Ok(()) => good.push((name, text)),
+                Err(e) => diagnostics.push(self.diagnostic(&name, &e)),
+            }
+        }
+        if self
+            .tera
+            .add_raw_templates(good.iter().map(|(n, t)| (n.as_str(), *t)))
+            .is_err()
+        {
+            // An error only the templates together have: add them one at a time.
+            for (name, text) in good {
+                if let Err(e) = self.tera.add_raw_template(&name, text) {
+                    diagnostics.push(self.diagnostic(&name, &e));
+                }
+            }
+        }
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -175,7 +208,10 @@ fn template_data_help(message: &str) -> String {
 fn yaml_origin(source: &Source, path: &str) -> Origin {
     match source.spans.get(path) {
         Some(span) if span.block => {
-            let line = span.line + 1;
+            // The scanner may mark a block scalar at its `|` indicator or at its first line.
+            let marker_line = source.text.lines().nth(span.line - 1).unwrap_or("").trim_end();
+            let on_indicator = marker_line.ends_with(['|', '>', '-', '+']);
+            let line = if on_indicator { span.line + 1 } else { span.line };
             let indent = source
                 .text
                 .lines()

@@ -125,14 +125,14 @@ pub struct TroubleView {
 }
 
 /// A file offered for download on a provider's pages (autoconfig, profile, JSON).
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub struct FileLink {
     pub title: String,
     pub url: String,
     pub description: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub struct DnsRecord {
     pub name: String,
     #[serde(rename = "type")]
@@ -183,7 +183,7 @@ pub struct SettingsSection {
 
 /// Extra facts about a provider that come from outside the content (check findings the site
 /// policy let through, machine-readable files, DNS records).
-#[derive(Default, Clone)]
+#[derive(Default, Clone, PartialEq)]
 pub struct ProviderExtras {
     pub warning: Option<String>,
     pub files: Vec<FileLink>,

@@ -1,0 +1,106 @@
+//! Thunderbird autoconfig files (`clientConfig` version 1.1, the ISPDB format), which Thunderbird,
+//! Thunderbird for Android and other mail apps fetch to set up an account from the address alone.
+//!
+//! Each provider gets `/<slug>/config-v1.1.xml`, and each of its domains a copy at
+//! `/autoconfig/<domain>/mail/config-v1.1.xml`: the layout of Mozilla's ISPDB, so a provider can
+//! serve the file as `https://autoconfig.<domain>/mail/config-v1.1.xml` or
+//! `https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml` unchanged.
+
+use super::escape_xml;
+use crate::model::{Auth, Protocol, Provider, Security, Server};
+use std::fmt::Write as _;
+
+pub const FILE_NAME: &str = "config-v1.1.xml";
+
+/// The ISPDB-layout path of a domain's file.
+pub fn domain_path(domain: &str) -> String {
+    format!("autoconfig/{domain}/mail/{FILE_NAME}")
+}
+
+/// Whether the provider has what a client needs to be configured: an incoming server.
+pub fn possible(p: &Provider) -> bool {
+    !p.servers(Protocol::Imap).is_empty() || !p.servers(Protocol::Pop3).is_empty()
+}
+
+/// The format's `socketType`.
+pub fn socket_type(s: Security) -> &'static str {
+    match s {
+        Security::Tls => "SSL",
+        Security::Starttls => "STARTTLS",
+        Security::None => "plain",
+    }
+}
+
+/// The format's `authentication` value.
+pub fn auth_value(a: Auth) -> &'static str {
+    match a {
+        Auth::Password => "password-cleartext",
+        Auth::EncryptedPassword => "password-encrypted",
+        Auth::OAuth2 => "OAuth2",
+        Auth::Ntlm => "NTLM",
+        Auth::Gssapi => "GSSAPI",
+        Auth::ClientCert => "TLS-client-cert",
+        Auth::None => "none",
+    }
+}
+
+/// The provider's `config-v1.1.xml`, or `None` when it has no incoming server. Servers keep the
+/// data's order within a protocol; IMAP comes before POP3, as guides prefer it.
+pub fn config(p: &Provider, language: &str) -> Option<String> {
+    if !possible(p) {
+        return None;
+    }
+    let d = &p.data;
+    let id = d.domains.first().map(String::as_str).unwrap_or(&p.slug);
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"1.1\">\n");
+    let _ = writeln!(x, "  <emailProvider id=\"{}\">", escape_xml(id));
+    for domain in &d.domains {
+        let _ = writeln!(x, "    <domain>{}</domain>", escape_xml(domain));
+    }
+    let _ = writeln!(x, "    <displayName>{}</displayName>", escape_xml(&d.name));
+    let _ = writeln!(
+        x,
+        "    <displayShortName>{}</displayShortName>",
+        escape_xml(p.short_name())
+    );
+    for proto in Protocol::ALL {
+        for s in p.servers(proto) {
+            server(&mut x, proto, s);
+        }
+    }
+    for link in &d.documentation {
+        let _ = writeln!(x, "    <documentation url=\"{}\">", escape_xml(&link.url));
+        if let Some(title) = &link.title {
+            let _ = writeln!(
+                x,
+                "      <descr lang=\"{}\">{}</descr>",
+                escape_xml(language),
+                escape_xml(title)
+            );
+        }
+        x.push_str("    </documentation>\n");
+    }
+    x.push_str("  </emailProvider>\n</clientConfig>\n");
+    Some(x)
+}
+
+fn server(x: &mut String, proto: Protocol, s: &Server) {
+    let element = if proto.is_incoming() {
+        "incomingServer"
+    } else {
+        "outgoingServer"
+    };
+    let _ = writeln!(x, "    <{element} type=\"{}\">", proto.id());
+    let _ = writeln!(x, "      <hostname>{}</hostname>", escape_xml(&s.host));
+    let _ = writeln!(x, "      <port>{}</port>", s.port);
+    let _ = writeln!(x, "      <socketType>{}</socketType>", socket_type(s.security));
+    let _ = writeln!(
+        x,
+        "      <username>{}</username>",
+        escape_xml(&s.username.placeholder())
+    );
+    for a in &s.auth {
+        let _ = writeln!(x, "      <authentication>{}</authentication>", auth_value(*a));
+    }
+    let _ = writeln!(x, "    </{element}>");
+}

@@ -1,0 +1,245 @@
+//! Settings as JSON for programs: `/settings.json` with every provider, `/<slug>/settings.json`
+//! with one, and the JSON Schema both follow, published at `/schema/settings.schema.json`.
+//!
+//! Usernames are given in the autoconfig placeholder form (`%EMAILADDRESS%`, ...) so a program
+//! fills them in the same way for every format. No dates: rebuilds give identical bytes.
+
+use super::Plan;
+use super::autoconfig;
+use super::mobileconfig;
+use crate::model::{Protocol, Provider, Server, UsernameForm};
+use crate::render::OutputFile;
+use serde_json::{Map, Value, json};
+
+pub const FILE_NAME: &str = "settings.json";
+pub const SCHEMA_PATH: &str = "schema/settings.schema.json";
+
+fn schema_url(base_url: &str) -> String {
+    format!("{base_url}/{SCHEMA_PATH}")
+}
+
+fn server(s: &Server) -> Value {
+    json!({
+        "host": s.host,
+        "port": s.port,
+        "security": s.security.id(),
+        "auth": s.auth.iter().map(|a| a.id()).collect::<Vec<_>>(),
+        "username": s.username.placeholder(),
+        "username_form": match s.username {
+            UsernameForm::Address => "address",
+            UsernameForm::LocalPart => "local-part",
+            UsernameForm::Domain => "domain",
+            UsernameForm::Custom(_) => "custom",
+        },
+    })
+}
+
+/// One provider as a JSON object (without `$schema`).
+pub fn provider(p: &Provider, plan: &Plan, base_url: &str) -> Value {
+    let d = &p.data;
+    let mut o = Map::new();
+    o.insert("slug".into(), json!(p.slug));
+    o.insert("name".into(), json!(d.name));
+    o.insert("short_name".into(), json!(p.short_name()));
+    o.insert("domains".into(), json!(d.domains));
+    o.insert("page".into(), json!(format!("{base_url}{}", p.url())));
+    if let Some(url) = &d.help_url {
+        o.insert("help_url".into(), json!(url));
+    }
+    let mut servers = Map::new();
+    let mut unavailable = Map::new();
+    for proto in Protocol::ALL {
+        servers.insert(proto.id().into(), p.servers(proto).iter().map(server).collect());
+        if p.servers(proto).is_empty()
+            && let Some(reason) = p.missing_reason(proto)
+        {
+            unavailable.insert(proto.id().into(), json!(reason));
+        }
+    }
+    o.insert("servers".into(), Value::Object(servers));
+    if !unavailable.is_empty() {
+        o.insert("unavailable".into(), Value::Object(unavailable));
+    }
+    let mut password = Map::new();
+    password.insert("kind".into(), json!(d.password.kind.id()));
+    if let Some(url) = &d.password.app_password_url {
+        password.insert("app_password_url".into(), json!(url));
+    }
+    o.insert("password".into(), Value::Object(password));
+    o.insert(
+        "documentation".into(),
+        d.documentation
+            .iter()
+            .map(|l| match &l.title {
+                Some(t) => json!({"url": l.url, "title": t}),
+                None => json!({"url": l.url}),
+            })
+            .collect(),
+    );
+    let mut files = Map::new();
+    files.insert("settings".into(), json!(format!("{base_url}/{}/{FILE_NAME}", p.slug)));
+    if plan.autoconfig {
+        files.insert(
+            "autoconfig".into(),
+            json!(format!("{base_url}/{}/{}", p.slug, autoconfig::FILE_NAME)),
+        );
+        files.insert(
+            "autoconfig_by_domain".into(),
+            plan.autoconfig_domains
+                .iter()
+                .map(|dom| json!(format!("{base_url}/{}", autoconfig::domain_path(dom))))
+                .collect(),
+        );
+    }
+    if plan.profile {
+        files.insert(
+            "mobileconfig".into(),
+            json!(format!("{base_url}/{}", mobileconfig::path(p))),
+        );
+    }
+    o.insert("files".into(), Value::Object(files));
+    Value::Object(o)
+}
+
+fn pretty(v: &Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(v).expect("JSON values serialise");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `/<slug>/settings.json`: the provider object with its `$schema`.
+pub fn provider_file(p: &Provider, value: &Value, base_url: &str) -> OutputFile {
+    let mut o = Map::new();
+    o.insert("$schema".into(), json!(schema_url(base_url)));
+    if let Value::Object(fields) = value {
+        o.extend(fields.clone());
+    }
+    OutputFile::new(format!("{}/{FILE_NAME}", p.slug), pretty(&Value::Object(o)))
+}
+
+/// `/settings.json`: every provider whose files are published.
+pub fn site_file(title: &str, base_url: &str, providers: Vec<Value>) -> OutputFile {
+    let doc = json!({
+        "$schema": schema_url(base_url),
+        "site": {"title": title, "url": format!("{base_url}/")},
+        "providers": providers,
+    });
+    OutputFile::new(FILE_NAME, pretty(&doc))
+}
+
+pub fn schema_file(base_url: &str) -> OutputFile {
+    OutputFile::new(SCHEMA_PATH, pretty(&schema(base_url)))
+}
+
+/// The JSON Schema (draft 2020-12) of both files: a document is either the whole site's
+/// settings or one provider's.
+pub fn schema(base_url: &str) -> Value {
+    let url = json!({"type": "string", "format": "uri"});
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url(base_url),
+        "title": "Mail settings",
+        "description": "Mail server settings published by a mailguide help site: /settings.json lists every provider, /<provider>/settings.json holds one.",
+        "oneOf": [{"$ref": "#/$defs/site"}, {"$ref": "#/$defs/provider"}],
+        "$defs": {
+            "site": {
+                "type": "object",
+                "required": ["site", "providers"],
+                "additionalProperties": false,
+                "properties": {
+                    "$schema": url,
+                    "site": {
+                        "type": "object",
+                        "required": ["title", "url"],
+                        "additionalProperties": false,
+                        "properties": {"title": {"type": "string"}, "url": url},
+                    },
+                    "providers": {"type": "array", "items": {"$ref": "#/$defs/provider"}},
+                },
+            },
+            "provider": {
+                "type": "object",
+                "required": ["slug", "name", "short_name", "domains", "page", "servers", "password", "documentation", "files"],
+                "additionalProperties": false,
+                "properties": {
+                    "$schema": url,
+                    "slug": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                    "name": {"type": "string", "minLength": 1},
+                    "short_name": {"type": "string", "minLength": 1},
+                    "domains": {"type": "array", "items": {"type": "string"}},
+                    "page": url,
+                    "help_url": url,
+                    "servers": {
+                        "type": "object",
+                        "required": ["imap", "pop3", "smtp"],
+                        "additionalProperties": false,
+                        "properties": {
+                            "imap": {"type": "array", "items": {"$ref": "#/$defs/server"}},
+                            "pop3": {"type": "array", "items": {"$ref": "#/$defs/server"}},
+                            "smtp": {"type": "array", "items": {"$ref": "#/$defs/server"}},
+                        },
+                    },
+                    "unavailable": {
+                        "description": "Why the provider has no server of a protocol.",
+                        "type": "object",
+                        "additionalProperties": false,
+                        "properties": {
+                            "imap": {"type": "string"}, "pop3": {"type": "string"}, "smtp": {"type": "string"},
+                        },
+                    },
+                    "password": {
+                        "type": "object",
+                        "required": ["kind"],
+                        "additionalProperties": false,
+                        "properties": {
+                            "kind": {"enum": ["account", "app-password", "oauth2", "account-or-app-password"]},
+                            "app_password_url": url,
+                        },
+                    },
+                    "documentation": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["url"],
+                            "additionalProperties": false,
+                            "properties": {"url": url, "title": {"type": "string"}},
+                        },
+                    },
+                    "files": {
+                        "type": "object",
+                        "required": ["settings"],
+                        "additionalProperties": false,
+                        "properties": {
+                            "settings": url,
+                            "autoconfig": url,
+                            "autoconfig_by_domain": {"type": "array", "items": url},
+                            "mobileconfig": url,
+                        },
+                    },
+                },
+            },
+            "server": {
+                "type": "object",
+                "required": ["host", "port", "security", "auth", "username", "username_form"],
+                "additionalProperties": false,
+                "properties": {
+                    "host": {"type": "string", "minLength": 1},
+                    "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+                    "security": {
+                        "description": "tls: implicit TLS from the first byte; starttls: upgraded with STARTTLS; none: unencrypted.",
+                        "enum": ["tls", "starttls", "none"],
+                    },
+                    "auth": {
+                        "type": "array",
+                        "items": {"enum": ["password", "encrypted-password", "oauth2", "ntlm", "gssapi", "client-cert", "none"]},
+                    },
+                    "username": {
+                        "description": "What to send as the username; %EMAILADDRESS%, %EMAILLOCALPART% and %EMAILDOMAIN% stand for the reader's address and its parts.",
+                        "type": "string",
+                    },
+                    "username_form": {"enum": ["address", "local-part", "domain", "custom"]},
+                },
+            },
+        },
+    })
+}

@@ -1,0 +1,434 @@
+//! A small HTTP/1.1 server for the site in memory, on `std::net`: GET and HEAD only, one thread
+//! per connection, every response closes its connection.
+//!
+//! It exists instead of a crate so that what reaches the file lookup is decided here, in a few
+//! lines a reader can check: a request target is refused (400) unless it is an origin-form path
+//! whose decoded segments hold no `.`/`..`, no empty segment, no encoded `/`, no backslash and no
+//! control character. Files come from the in-memory site only ([`Files`]), so nothing outside
+//! the output can be reached, whatever the path says.
+
+use super::overlay;
+use super::reload;
+use super::session::Files;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+/// The path of the live-reload event stream.
+pub const EVENTS_PATH: &str = "/__mailguide/events";
+
+/// Longest request head accepted.
+const MAX_HEAD: usize = 16 * 1024;
+/// Connections served at once; more get 503.
+const MAX_CONNECTIONS: usize = 128;
+
+/// What the server serves right now.
+#[derive(Default)]
+pub struct Served {
+    /// The last good site (empty until a build succeeds).
+    pub files: Files,
+    /// The error overlay, while the content has errors.
+    pub overlay: Option<String>,
+    /// Counts published states, so a page can tell whether it is out of date.
+    pub generation: u64,
+}
+
+/// State shared by the connection threads and the rebuild loop.
+#[derive(Default)]
+pub struct Shared {
+    served: RwLock<Served>,
+    listeners: Mutex<Vec<Sender<String>>>,
+    connections: AtomicUsize,
+}
+
+impl Shared {
+    /// Publishes a new state and tells open pages: reload after a good build, show the overlay
+    /// while there are errors.
+    pub fn publish(&self, files: Option<Files>, overlay: Option<String>) {
+        let message = {
+            let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
+            if let Some(files) = files {
+                served.files = files;
+            }
+            served.generation += 1;
+            let message = match &overlay {
+                Some(html) => reload::event("overlay", &serde_json::to_string(html).unwrap_or_default()),
+                None => reload::event("reload", &served.generation.to_string()),
+            };
+            served.overlay = overlay;
+            message
+        };
+        self.broadcast(&message);
+    }
+
+    fn broadcast(&self, message: &str) {
+        let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+        listeners.retain(|tx| tx.send(message.to_string()).is_ok());
+    }
+
+    /// Ends every open event stream (on shutdown).
+    pub fn close_streams(&self) {
+        self.listeners.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// Accepts connections until the listener fails; each is served on its own thread.
+pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let shared = Arc::clone(&shared);
+        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            let mut stream = stream;
+            let _ = respond(&mut stream, false, &Response::text(503, "too many connections"));
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            continue;
+        }
+        std::thread::spawn(move || {
+            let _ = handle(stream, &shared);
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
+/// A response before it is written.
+pub struct Response {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub location: Option<String>,
+}
+
+impl Response {
+    fn text(status: u16, text: &str) -> Response {
+        Response {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: format!("{text}\n").into_bytes(),
+            location: None,
+        }
+    }
+}
+
+fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut stream = stream;
+    let Some(head) = read_head(&mut reader)? else {
+        return respond(&mut stream, false, &Response::text(400, "bad request"));
+    };
+    let mut parts = head.split(' ');
+    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return respond(&mut stream, false, &Response::text(400, "bad request"));
+    };
+    if !version.starts_with("HTTP/1.") {
+        return respond(&mut stream, false, &Response::text(505, "HTTP/1.x only"));
+    }
+    let head_only = method == "HEAD";
+    if method != "GET" && !head_only {
+        let r = Response::text(405, "only GET and HEAD");
+        return write_response(&mut stream, false, &r, &[("Allow", "GET, HEAD")]);
+    }
+    let path = match parse_target(target) {
+        Ok(path) => path,
+        Err(why) => return respond(&mut stream, head_only, &Response::text(400, why)),
+    };
+    if path.decoded == EVENTS_PATH {
+        return events(stream, shared);
+    }
+    let response = {
+        let served = shared.served.read().unwrap_or_else(|e| e.into_inner());
+        lookup(&served, &path)
+    };
+    respond(&mut stream, head_only, &response)
+}
+
+/// Reads the request line, skipping the headers (none changes what is served). `None` for a
+/// request that is not HTTP.
+fn read_head(reader: &mut impl BufRead) -> io::Result<Option<String>> {
+    let mut first = String::new();
+    let mut total = 0;
+    loop {
+        let mut line = Vec::new();
+        let n = (&mut *reader)
+            .take((MAX_HEAD - total) as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        total += n;
+        if n == 0 || total > MAX_HEAD {
+            return Ok(None);
+        }
+        let Ok(line) = String::from_utf8(line) else {
+            return Ok(None);
+        };
+        let line = line.trim_end_matches(['\r', '\n']);
+        if first.is_empty() {
+            if line.is_empty() {
+                continue;
+            }
+            first = line.to_string();
+        } else if line.is_empty() {
+            return Ok(Some(first));
+        }
+    }
+}
+
+/// A request target that passed the checks.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The path as sent (still percent-encoded), for redirects.
+    pub raw: String,
+    /// The decoded path, starting with `/`.
+    pub decoded: String,
+    /// The query, with its `?`, or empty.
+    pub query: String,
+}
+
+/// Checks a request target and decodes its path. The error is the reason, for the 400 body.
+pub fn parse_target(target: &str) -> Result<Target, &'static str> {
+    if !target.starts_with('/') {
+        return Err("the request target must be a path starting with /");
+    }
+    let (raw, query) = match target.find(['?', '#']) {
+        Some(i) => (&target[..i], &target[i..]),
+        None => (target, ""),
+    };
+    let query = query.split('#').next().unwrap_or("");
+    if raw.contains('\\') {
+        return Err("backslashes are not allowed in paths");
+    }
+    let lower = raw.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") {
+        return Err("encoded slashes are not allowed in paths");
+    }
+    let decoded = percent_decode(raw).ok_or("the path is not valid percent-encoded UTF-8")?;
+    if decoded.chars().any(|c| c.is_control() || c == '\\') {
+        return Err("control characters are not allowed in paths");
+    }
+    let segments: Vec<&str> = decoded[1..].split('/').collect();
+    let last = segments.len() - 1;
+    for (i, seg) in segments.iter().enumerate() {
+        if *seg == "." || *seg == ".." {
+            return Err("`.` and `..` are not allowed in paths");
+        }
+        if seg.is_empty() && i != last {
+            return Err("empty path segments are not allowed");
+        }
+    }
+    Ok(Target {
+        raw: raw.to_string(),
+        decoded,
+        query: query.to_string(),
+    })
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The response for a checked path: the file, a redirect to the folder, or the 404 page.
+pub fn lookup(served: &Served, target: &Target) -> Response {
+    let rel = &target.decoded[1..];
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    if served.files.is_empty() {
+        // No good build yet: every page shows the errors.
+        return html(500, served, overlay::no_site_page().as_bytes());
+    }
+    if let Some(bytes) = served.files.get(&key) {
+        let content_type = content_type(&key);
+        if content_type.starts_with("text/html") {
+            return html(200, served, bytes);
+        }
+        return Response {
+            status: 200,
+            content_type,
+            body: bytes.to_vec(),
+            location: None,
+        };
+    }
+    if !rel.is_empty() && !rel.ends_with('/') && served.files.contains_key(&format!("{rel}/index.html")) {
+        return Response {
+            status: 301,
+            content_type: "text/plain; charset=utf-8",
+            body: b"moved\n".to_vec(),
+            location: Some(format!("{}/{}", target.raw, target.query)),
+        };
+    }
+    match served.files.get("404.html") {
+        Some(page) => html(404, served, page),
+        None => Response::text(404, "not found"),
+    }
+}
+
+/// An HTML page with the live-reload script, and the overlay while there are errors.
+fn html(status: u16, served: &Served, bytes: &[u8]) -> Response {
+    Response {
+        status,
+        content_type: "text/html; charset=utf-8",
+        body: reload::inject(bytes, served.generation, served.overlay.as_deref()),
+        location: None,
+    }
+}
+
+/// The content type of an output path, by extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        "mobileconfig" => "application/x-apple-aspen-config",
+        _ => "application/octet-stream",
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
+}
+
+fn respond(stream: &mut TcpStream, head_only: bool, r: &Response) -> io::Result<()> {
+    write_response(stream, head_only, r, &[])
+}
+
+fn write_response(stream: &mut TcpStream, head_only: bool, r: &Response, extra: &[(&str, &str)]) -> io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+        r.status,
+        reason(r.status),
+        r.content_type,
+        r.body.len()
+    );
+    if let Some(location) = &r.location {
+        head.push_str(&format!("Location: {location}\r\n"));
+    }
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(&r.body)?;
+    }
+    stream.flush()
+}
+
+/// The live-reload stream (Server-Sent Events): `hello` with the current generation at once,
+/// then `reload` and `overlay` events as rebuilds happen, and a comment now and then so a
+/// closed tab is noticed.
+fn events(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
+    let (tx, rx): (Sender<String>, Receiver<String>) = mpsc::channel();
+    let generation = {
+        let served = shared.served.read().unwrap_or_else(|e| e.into_inner());
+        // Registered under the read lock, so no publish falls between the hello and the stream.
+        shared.listeners.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
+        served.generation
+    };
+    stream.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n",
+    )?;
+    stream.write_all(reload::event("hello", &generation.to_string()).as_bytes())?;
+    stream.flush()?;
+    loop {
+        match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(message) => stream.write_all(message.as_bytes())?,
+            Err(RecvTimeoutError::Timeout) => stream.write_all(b": keep-alive\n\n")?,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+        stream.flush()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_and_odd_paths_are_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/static/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/static%2f..%2f..%2fetc",
+            "/..%5c..%5cwindows",
+            "/a\\b",
+            "//etc/passwd",
+            "/icloud//thunderbird/",
+            "/%00",
+            "/a%0d%0aSet-Cookie:x",
+            "/%zz",
+            "/%c0%ae%c0%ae/",
+            "http://example.org/",
+            "*",
+            "C:/Windows",
+            "/./index.html",
+        ] {
+            assert!(parse_target(bad).is_err(), "{bad} must be refused");
+        }
+    }
+
+    #[test]
+    fn ordinary_paths_decode() {
+        let t = parse_target("/caf%C3%A9/x.html?a=1#f").expect("valid");
+        assert_eq!(t.decoded, "/café/x.html");
+        assert_eq!(t.query, "?a=1");
+        assert_eq!(parse_target("/").expect("valid").decoded, "/");
+        assert_eq!(parse_target("/icloud/").expect("valid").decoded, "/icloud/");
+    }
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        assert_eq!(
+            content_type("icloud/icloud.mobileconfig"),
+            "application/x-apple-aspen-config"
+        );
+        assert_eq!(content_type("sitemap.xml"), "application/xml");
+        assert_eq!(content_type("static/style.1a.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("robots.txt"), "text/plain; charset=utf-8");
+    }
+}
