@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo test --all-targets
+# Benches (harness = false) are left out: they generate large sites and are run with `cargo bench`.
+cargo test
 
 if [ -x scripts/browser-checks.sh ]; then
   scripts/browser-checks.sh
