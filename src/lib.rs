@@ -145,9 +145,10 @@ pub fn render_checked_with(
 /// What the render stage needs besides the site: the base URL (without a trailing slash) and
 /// what other stages add to provider pages. Shared by `build` and `serve`.
 pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOptions {
-    // Providers with findings get a warning and no client files (see `outputs`).
+    // Providers with findings get a warning and no client files (see `outputs`). A finding the
+    // provider allows with a reason is the editor's word that the data is right: it does neither.
     let extras = match &checked.site {
-        Some(site) => outputs::extras(site, checked.diagnostics.iter().chain(&checked.allowed)),
+        Some(site) => outputs::extras(site, checked.diagnostics.iter()),
         None => Default::default(),
     };
     // The search index is built from the same rendered prose as the pages that link to it.

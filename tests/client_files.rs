@@ -266,9 +266,9 @@ fn rebuilding_gives_identical_client_files() {
     assert!(compared > 20, "compared {compared} files");
 }
 
-/// tests/sites/client-files with the bundled theme, in a temporary folder: a good provider, and
-/// two whose missing SMTP server is a finding the policy lets through (site.yaml lowers it to a
-/// warning for `lowered`; `allowed` allows it).
+/// tests/sites/client-files with the bundled theme, in a temporary folder: a good provider, one
+/// whose missing SMTP server is a finding the policy lets through (site.yaml lowers it to a
+/// warning), and one whose unusual port its own `allow:` accepts with a reason.
 fn client_files_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     common::copy_tree(&common::repo().join("tests/sites/client-files"), dir.path());
@@ -280,7 +280,7 @@ fn client_files_site() -> tempfile::TempDir {
 fn a_provider_with_findings_gets_a_warning_and_no_client_files() {
     let site = client_files_site();
     let out = build(site.path());
-    for slug in ["lowered", "allowed"] {
+    for slug in ["lowered"] {
         let doc = page(&out, &format!("{slug}/index.html"));
         let alert = doc.select(&sel(".alert")).next().map(text).unwrap_or_default();
         assert!(
@@ -309,13 +309,23 @@ fn a_provider_with_findings_gets_a_warning_and_no_client_files() {
         .iter()
         .filter_map(|p| p["slug"].as_str())
         .collect();
-    assert_eq!(slugs, ["good"], "flagged providers are not in settings.json");
-    let doc = page(&out, "allowed/index.html");
+    assert_eq!(slugs, ["allowed", "good"], "flagged providers are not in settings.json");
+    let doc = page(&out, "lowered/index.html");
     assert_eq!(
         doc.select(&sel("#dns")).count(),
         0,
         "no DNS records from doubtful data either"
     );
+    // An allowance is the editor's word that the data is right: no warning, and the files.
+    let doc = page(&out, "allowed/index.html");
+    assert_eq!(
+        doc.select(&sel(".alert")).count(),
+        0,
+        "allowed findings do not warn readers"
+    );
+    assert_eq!(doc.select(&sel("#dns")).count(), 1);
+    assert!(out.join("allowed/config-v1.1.xml").is_file());
+    assert!(out.join("allowed/allowed.mobileconfig").is_file());
     // The provider without findings is unaffected.
     assert!(out.join("good/good.mobileconfig").is_file());
     assert!(out.join("good/config-v1.1.xml").is_file());

@@ -27,7 +27,8 @@ use std::collections::{BTreeMap, HashMap};
 const WARNING_FINDINGS: usize = 3;
 
 /// Per provider slug: the warning, download links and DNS records its pages show. `findings`
-/// are the check findings of the build (after the policy) and the ones providers allowed.
+/// are the check findings of the build after the policy (findings a provider allows are not
+/// among them).
 pub fn extras<'a>(site: &Site, findings: impl IntoIterator<Item = &'a Diagnostic>) -> HashMap<String, ProviderExtras> {
     let mut flagged: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in findings {
