@@ -42,11 +42,12 @@ struct Args {
     keep: bool,
     ispdb: PathBuf,
     tmp: Option<PathBuf>,
+    bin: PathBuf,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: cargo bench --bench site -- [--providers N[,N...]] [--runs R] [--no-peer] [--keep] [--ispdb DIR] [--tmp DIR]"
+        "usage: cargo bench --bench site -- [--providers N[,N...]] [--runs R] [--no-peer] [--keep] [--ispdb DIR] [--tmp DIR] [--bin PATH]"
     );
     std::process::exit(2)
 }
@@ -60,6 +61,7 @@ fn parse_args() -> Args {
         keep: false,
         ispdb: repo.join("../shared/ispdb"),
         tmp: None,
+        bin: PathBuf::from(env!("CARGO_BIN_EXE_mailguide")),
     };
     // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this target without it
     // (and perhaps with test-runner arguments): then a small smoke run, not the benchmark.
@@ -92,6 +94,8 @@ fn parse_args() -> Args {
             "--keep" => args.keep = true,
             "--ispdb" => args.ispdb = PathBuf::from(it.next().unwrap_or_else(|| usage())),
             "--tmp" => args.tmp = Some(PathBuf::from(it.next().unwrap_or_else(|| usage()))),
+            // A copy of the binary, so a rebuild of the tree during a long run changes nothing.
+            "--bin" => args.bin = PathBuf::from(it.next().unwrap_or_else(|| usage())),
             _ => usage(),
         }
     }
@@ -761,9 +765,11 @@ fn generate_hugo(site_dir: &Path, dir: &Path) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/// One run of a child process: wall time and its peak resident memory.
+/// One run of a child process: wall time, CPU time (user + system, all threads) and its peak
+/// resident memory. On a machine shared with other work, CPU time is the steadier figure.
 struct Sample {
     secs: f64,
+    cpu: f64,
     rss_mb: f64,
 }
 
@@ -796,9 +802,11 @@ fn run(cmd: &mut Command) -> Result<Sample, String> {
             err.lines().take(30).collect::<Vec<_>>().join("\n")
         ));
     }
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     // Linux reports ru_maxrss in KiB.
     Ok(Sample {
         secs,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         rss_mb: usage.ru_maxrss as f64 / 1024.0,
     })
 }
@@ -806,15 +814,19 @@ fn run(cmd: &mut Command) -> Result<Sample, String> {
 /// Repeats a measurement; `cmd` gets the run's number, to write each run into a folder of its own.
 fn repeat(runs: usize, mut cmd: impl FnMut(usize) -> Command) -> Result<Sample, String> {
     let mut times = Vec::new();
+    let mut cpus = Vec::new();
     let mut rss: f64 = 0.0;
     for k in 0..runs {
         let s = run(&mut cmd(k))?;
         times.push(s.secs);
+        cpus.push(s.cpu);
         rss = rss.max(s.rss_mb);
     }
     times.sort_by(|a, b| a.total_cmp(b));
+    cpus.sort_by(|a, b| a.total_cmp(b));
     Ok(Sample {
         secs: times[times.len() / 2],
+        cpu: cpus[cpus.len() / 2],
         rss_mb: rss,
     })
 }
@@ -846,8 +858,8 @@ impl Row {
             "       -".into()
         };
         println!(
-            "  {:<30} {:>6} pages {:>8.3} s {rate} pages/s {ms} ms/page {:>7.1} MB",
-            self.what, self.pages, self.sample.secs, self.sample.rss_mb
+            "  {:<30} {:>6} pages {:>8.3} s {rate} pages/s {ms} ms/page {:>7.1} MB {:>8.2} s CPU",
+            self.what, self.pages, self.sample.secs, self.sample.rss_mb, self.sample.cpu
         );
     }
 
@@ -860,6 +872,7 @@ struct Summary {
     n: usize,
     pages: usize,
     cold: f64,
+    cold_cpu: f64,
     warm: f64,
     check: f64,
     rss: f64,
@@ -985,6 +998,7 @@ fn bench_one(args: &Args, bin: &Path, shapes: &[Shape], n: usize, tmp: &Path) ->
         n,
         pages,
         cold: rows[1].ms_per_page(),
+        cold_cpu: rows[1].sample.cpu * 1000.0 / pages.max(1) as f64,
         warm: rows[2].ms_per_page(),
         check: rows[0].sample.secs,
         rss: rows[1].sample.rss_mb.max(rows[2].sample.rss_mb),
@@ -1021,7 +1035,7 @@ fn bench_one(args: &Args, bin: &Path, shapes: &[Shape], n: usize, tmp: &Path) ->
 
 fn main() {
     let args = parse_args();
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_mailguide"));
+    let bin = args.bin.clone();
     let shapes = load_shapes(&args.ispdb);
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     println!(
@@ -1055,17 +1069,17 @@ fn main() {
         }
     }
     println!(
-        "\n| providers | pages | build cold ms/page | warm ms/page | check s | peak RSS MB | cp -r ms/page | hugo ms/page (RSS MB) |"
+        "\n| providers | pages | build cold ms/page | CPU ms/page | warm ms/page | check s | peak RSS MB | cp -r ms/page | hugo ms/page (RSS MB) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for s in &summaries {
         let hugo = match (s.hugo, s.hugo_rss) {
             (Some(h), Some(r)) => format!("{h:.3} ({r:.0})"),
             _ => "-".into(),
         };
         println!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.0} | {:.3} | {hugo} |",
-            s.n, s.pages, s.cold, s.warm, s.check, s.rss, s.cp
+            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} | {:.3} | {hugo} |",
+            s.n, s.pages, s.cold, s.cold_cpu, s.warm, s.check, s.rss, s.cp
         );
     }
     if let (Some(first), Some(last)) = (summaries.first(), summaries.last())
