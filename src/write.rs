@@ -155,6 +155,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        sweep_replaced(&parent, &name);
         let dir = parent.join(format!(".{name}.mailguide-new-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
@@ -231,6 +232,20 @@ fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), 
         fs::rename(staging, output).map_err(io_err(output))?;
     }
     Ok(())
+}
+
+/// Deletes replaced output folders that an earlier build left beside the output, e.g. when its
+/// background deletion was killed. Only folders named as [`swap`] names them are touched: they
+/// held nothing but files mailguide wrote when they were set aside.
+fn sweep_replaced(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.mailguide-old-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let is_ours = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix));
+        if is_ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            discard(entry.path());
+        }
+    }
 }
 
 /// Deletes the replaced output folder (which `check_output` found to hold only files mailguide

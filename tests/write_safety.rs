@@ -93,3 +93,23 @@ fn a_rebuild_replaces_a_site_mailguide_wrote() {
     let page = std::fs::read_to_string(out.join("example/index.html")).unwrap();
     assert!(page.contains("mail.example.com") && !page.contains("imap.example.com"));
 }
+
+#[test]
+fn a_replaced_folder_left_behind_by_an_earlier_build_is_swept() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("tests/sites/minimal"), site.path());
+    let out = site.path().join("public");
+    // What an interrupted background deletion leaves: a set-aside copy of an earlier output.
+    let left = site.path().join(".public.mailguide-old-4242-7");
+    std::fs::create_dir_all(left.join("example")).unwrap();
+    std::fs::write(left.join("example/index.html"), b"old").unwrap();
+    // A folder of someone else's beside it is not touched.
+    std::fs::create_dir_all(site.path().join(".public.backup")).unwrap();
+    assert!(build(site.path(), &out).status.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while left.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!left.exists(), "the leftover is deleted");
+    assert!(site.path().join(".public.backup").is_dir());
+}
