@@ -43,8 +43,25 @@ fn page(files: &Files, path: &str) -> String {
     String::from_utf8(bytes.to_vec()).expect("utf-8")
 }
 
-/// The session's pages equal those of a fresh session on the same files.
+/// The session's findings equal those of a fresh `check_site` on the same files: a finding cached
+/// for one provider or file may never outlive the edit that fixed it, nor miss one that added it.
+fn assert_same_findings_as_fresh_check(session: &Session) {
+    let fresh = mailguide::check_site(session.root());
+    assert_eq!(
+        session.diagnostics(),
+        fresh.diagnostics,
+        "the findings of a fresh check"
+    );
+    assert_eq!(
+        session.allowed(),
+        fresh.allowed.as_slice(),
+        "the allowed findings of a fresh check"
+    );
+}
+
+/// The session's pages equal those of a fresh session on the same files, and so do its findings.
 fn assert_same_as_full_build(session: &Session) {
+    assert_same_findings_as_fresh_check(session);
     let (fresh, report) = Session::open(session.root(), BASE);
     assert!(report.ok, "the edited site builds: {:?}", fresh.diagnostics());
     let ours: Vec<&String> = session.files().keys().collect();
@@ -181,6 +198,7 @@ fn an_error_keeps_the_last_good_site_until_fixed() {
     let re = session.apply(std::slice::from_ref(&broken)).expect("part of the site");
     assert!(!re.ok);
     assert!(session.has_errors());
+    assert_same_findings_as_fresh_check(&session);
     let d = session
         .diagnostics()
         .into_iter()
@@ -202,6 +220,7 @@ fn an_error_keeps_the_last_good_site_until_fixed() {
         "imap.gmail.example.net",
     );
     assert!(!session.apply(&[other]).expect("part of the site").ok);
+    assert_same_findings_as_fresh_check(&session);
 
     let fixed = edit(root, "content/providers/icloud.yaml", "hots:", "host:");
     let re = session.apply(&[fixed]).expect("part of the site");
@@ -243,4 +262,76 @@ fn symlinks_out_of_the_site_are_not_served() {
             "{path} holds a file from outside the site"
         );
     }
+}
+
+/// Findings that one edit adds and a later one removes, in one provider and across two, are the
+/// findings a fresh check gives at every step; so are the allowed ones, and the pages and client
+/// files whenever the site builds.
+#[test]
+fn findings_that_come_and_go_equal_a_fresh_check() {
+    let site = bundled_copy();
+    let root = site.path();
+    let (mut session, first) = Session::open(root, BASE);
+    assert!(first.ok);
+    let gmail = "content/providers/gmail.yaml";
+    let steps: Vec<(&str, &str, &str, Option<&str>)> = vec![
+        // A warning in one provider (an unregistered SMTP port), then an allowance for it.
+        (gmail, "port: 587", "port: 2525", Some("port-unusual")),
+        (
+            gmail,
+            "password:\n",
+            "allow:\n  - rule: port-unusual\n    reason: Google documents port 2525 too\npassword:\n",
+            None,
+        ),
+        // A domain two providers claim: an error, which the next edit removes.
+        (
+            "content/providers/icloud.yaml",
+            "domains: [icloud.com,",
+            "domains: [gmail.com, icloud.com,",
+            Some("domain-conflict"),
+        ),
+        (
+            "content/providers/icloud.yaml",
+            "domains: [gmail.com, ",
+            "domains: [",
+            None,
+        ),
+        // Claimed again and allowed: the site builds, and Gmail, whose file did not change, loses
+        // the ISPDB-layout file of the domain it now shares.
+        (
+            "content/providers/icloud.yaml",
+            "domains: [icloud.com,",
+            "allow:\n  - rule: domain-conflict\n    reason: a test\ndomains: [gmail.com, icloud.com,",
+            None,
+        ),
+    ];
+    for (rel, from, to, code) in steps {
+        let path = edit(root, rel, from, to);
+        let re = session.apply(&[path]).expect("part of the site");
+        if re.ok {
+            // Pages and client files too: a provider's files go with a warning and come back.
+            assert_same_as_full_build(&session);
+        }
+        if let Some(code) = code {
+            assert!(
+                session.diagnostics().iter().any(|d| d.code == code),
+                "{rel}: {code} is reported: {:?}",
+                session.diagnostics()
+            );
+        }
+        assert_same_findings_as_fresh_check(&session);
+    }
+    assert!(
+        session.allowed().iter().any(|d| d.code == "port-unusual"),
+        "the allowance is shown"
+    );
+    assert!(session.allowed().iter().any(|d| d.code == "domain-conflict"));
+    assert!(
+        !session.files().keys().any(|k| k.contains("gmail.com")),
+        "no file for a shared domain"
+    );
+    assert!(
+        session.files().keys().any(|k| k.contains("googlemail.com")),
+        "Gmail keeps its own domain's file"
+    );
 }

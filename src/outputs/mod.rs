@@ -69,32 +69,54 @@ pub fn withheld(opts: &RenderOptions, slug: &str) -> bool {
 /// `settings.json` with its schema.
 pub fn files(site: &Site, opts: &RenderOptions) -> Vec<OutputFile> {
     let domains = domain_owners(site);
-    let language = &site.config.language;
     let mut out = Vec::new();
     let mut published = Vec::new();
     for p in site.providers.iter().filter(|p| !withheld(opts, &p.slug)) {
-        let plan = Plan::new(p, &domains);
-        if let Some(xml) = autoconfig::config(p, language) {
-            out.push(OutputFile::new(
-                format!("{}/{}", p.slug, autoconfig::FILE_NAME),
-                xml.clone(),
-            ));
-            for d in &plan.autoconfig_domains {
-                out.push(OutputFile::new(autoconfig::domain_path(d), xml.clone()));
-            }
-        }
-        if plan.profile
-            && let Some(bytes) = mobileconfig::profile(p, &site.config.title, &opts.base_url)
-        {
-            out.push(OutputFile::new(mobileconfig::path(p), bytes));
-        }
-        let value = json::provider(p, &plan, &opts.base_url);
-        out.push(json::provider_file(p, &value, &opts.base_url));
+        let (files, value) = provider_files(site, p, &domains, opts);
+        out.extend(files);
         published.push(value);
     }
-    out.push(json::site_file(&site.config.title, &opts.base_url, published));
-    out.push(json::schema_file(&opts.base_url));
+    out.extend(site_wide_files(site, opts, published));
     out
+}
+
+/// One provider's client files and its entry of `settings.json`: what [`files`] makes for a
+/// provider that is not [`withheld`]. `serve` keeps them per provider and calls this only for
+/// providers whose inputs changed (their data, their domains' owners, their warning).
+pub fn provider_files(
+    site: &Site,
+    p: &Provider,
+    domains: &HashMap<String, usize>,
+    opts: &RenderOptions,
+) -> (Vec<OutputFile>, serde_json::Value) {
+    let plan = Plan::new(p, domains);
+    let mut out = Vec::new();
+    if let Some(xml) = autoconfig::config(p, &site.config.language) {
+        out.push(OutputFile::new(
+            format!("{}/{}", p.slug, autoconfig::FILE_NAME),
+            xml.clone(),
+        ));
+        for d in &plan.autoconfig_domains {
+            out.push(OutputFile::new(autoconfig::domain_path(d), xml.clone()));
+        }
+    }
+    if plan.profile
+        && let Some(bytes) = mobileconfig::profile(p, &site.config.title, &opts.base_url)
+    {
+        out.push(OutputFile::new(mobileconfig::path(p), bytes));
+    }
+    let value = json::provider(p, &plan, &opts.base_url);
+    out.push(json::provider_file(p, &value, &opts.base_url));
+    (out, value)
+}
+
+/// The site-wide `settings.json` (the published providers' entries, in site order) and its
+/// schema.
+pub fn site_wide_files(site: &Site, opts: &RenderOptions, published: Vec<serde_json::Value>) -> [OutputFile; 2] {
+    [
+        json::site_file(&site.config.title, &opts.base_url, published),
+        json::schema_file(&opts.base_url),
+    ]
 }
 
 /// Which files a provider gets, decided once for the links and the files.
@@ -128,7 +150,7 @@ impl Plan {
 
 /// How many providers claim each (lowercased) domain. A domain two providers claim gets no
 /// ISPDB-layout file: which of them is right is unknown.
-fn domain_owners(site: &Site) -> HashMap<String, usize> {
+pub fn domain_owners(site: &Site) -> HashMap<String, usize> {
     let mut owners: HashMap<String, usize> = HashMap::new();
     for p in &site.providers {
         let mut mine: Vec<String> = p.data.domains.iter().map(|d| d.to_ascii_lowercase()).collect();

@@ -637,6 +637,14 @@ pub fn render_pages_with(
 
 /// The site's files that are not pages: theme assets, the sitemap, robots.txt.
 pub fn site_files(site: &Site, theme: &Theme, opts: &RenderOptions) -> Vec<OutputFile> {
+    let mut files = site_files_but_client_files(site, theme, opts);
+    files.extend(crate::outputs::files(site, opts));
+    files
+}
+
+/// [`site_files`] without the client files and JSON ([`crate::outputs::files`]), which `serve`
+/// keeps per provider.
+pub fn site_files_but_client_files(site: &Site, theme: &Theme, opts: &RenderOptions) -> Vec<OutputFile> {
     let mut files = Vec::with_capacity(theme.assets.len() + 2);
     for asset in &theme.assets {
         files.push(OutputFile::new(asset.output_path.clone(), asset.bytes.clone()));
@@ -648,7 +656,6 @@ pub fn site_files(site: &Site, theme: &Theme, opts: &RenderOptions) -> Vec<Outpu
         .collect();
     files.push(crate::outputs::sitemap::sitemap(&opts.base_url, &urls));
     files.push(crate::outputs::sitemap::robots(&opts.base_url));
-    files.extend(crate::outputs::files(site, opts));
     files.extend(opts.search.as_ref().map(|s| s.file.clone()));
     files
 }
