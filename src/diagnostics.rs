@@ -186,6 +186,18 @@ impl Diagnostic {
     }
 }
 
+/// Names the first `shown` items and counts the rest: `a, b and 3 more`. Findings that apply to
+/// many providers name a few, so a message stays one line.
+pub fn name_some<S: AsRef<str>>(items: &[S], shown: usize) -> String {
+    let named: Vec<&str> = items.iter().take(shown).map(AsRef::as_ref).collect();
+    let more = items.len().saturating_sub(shown);
+    if more > 0 {
+        format!("{} and {more} more", named.join(", "))
+    } else {
+        named.join(", ")
+    }
+}
+
 /// Counts of a set of diagnostics, for the summary line and exit codes.
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

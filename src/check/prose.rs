@@ -1499,18 +1499,7 @@ fn check_generic_var(
         .filter_map(|(d, _)| d.location.as_ref().map(|l| l.column * 100_000 + l.line))
         .collect();
     for (mut d, names) in errors {
-        let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
-        let more = names.len().saturating_sub(3);
-        d.message = format!(
-            "{} (for {}{})",
-            d.message,
-            shown.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
-        );
+        d.message = format!("{} (for {})", d.message, crate::diagnostics::name_some(&names, 3));
         out.push(d);
     }
     let mut warnings: Vec<Diagnostic> = clean

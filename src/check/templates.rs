@@ -83,18 +83,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         .into_values()
         .map(|(mut d, providers)| {
             if !providers.is_empty() {
-                let shown: Vec<&str> = providers.iter().take(5).map(String::as_str).collect();
-                let more = providers.len().saturating_sub(5);
-                d.message = format!(
-                    "{} (for {}{})",
-                    d.message,
-                    shown.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
-                );
+                d.message = format!("{} (for {})", d.message, crate::diagnostics::name_some(&providers, 5));
                 if providers.len() == 1 {
                     d.provider = providers.into_iter().next();
                 }
