@@ -228,32 +228,8 @@ fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> 
             client: slug,
             guide: markdown::parse_guide(source)?,
         }),
-        Kind::Faq => {
-            let list: Vec<FaqEntry> = yaml::parse(&source.path, &source.text, 0)?;
-            Item::Faq(
-                list.into_iter()
-                    .enumerate()
-                    .map(|(index, data)| Entry {
-                        data,
-                        source: source.clone(),
-                        index,
-                    })
-                    .collect(),
-            )
-        }
-        Kind::Troubleshooting => {
-            let list: Vec<TroubleshootingEntry> = yaml::parse(&source.path, &source.text, 0)?;
-            Item::Troubleshooting(
-                list.into_iter()
-                    .enumerate()
-                    .map(|(index, data)| Entry {
-                        data,
-                        source: source.clone(),
-                        index,
-                    })
-                    .collect(),
-            )
-        }
+        Kind::Faq => Item::Faq(entries(source)?),
+        Kind::Troubleshooting => Item::Troubleshooting(entries(source)?),
         Kind::Page => Item::Page(Page {
             slug,
             guide: markdown::parse_guide(source)?,
@@ -354,4 +330,18 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
         }
     }
     Reloaded::Updated(vec![])
+}
+
+/// A YAML file that is a list of entries (FAQ, troubleshooting), each keeping its file and index.
+fn entries<T: serde::de::DeserializeOwned>(source: Source) -> Result<Vec<Entry<T>>, Diagnostic> {
+    let list: Vec<T> = yaml::parse(&source.path, &source.text, 0)?;
+    Ok(list
+        .into_iter()
+        .enumerate()
+        .map(|(index, data)| Entry {
+            data,
+            source: source.clone(),
+            index,
+        })
+        .collect())
 }
