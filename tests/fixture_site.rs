@@ -10,13 +10,7 @@ fn build_minimal() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = repo().join("tests/sites/minimal");
     let out = dir.path().join("public");
-    let o = mailguide(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&root, &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     dir
 }
@@ -81,13 +75,7 @@ fn a_site_overrides_theme_templates_and_assets_by_name() {
     )
     .unwrap();
     let out = site.path().join("public");
-    let o = mailguide(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&site.path(), &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let about = std::fs::read_to_string(out.join("about/index.html")).unwrap();
     assert!(
@@ -126,15 +114,7 @@ fn base_url_from_the_command_line_wins() {
     let dir = tempfile::tempdir().unwrap();
     let root = repo().join("tests/sites/minimal");
     let out = dir.path().join("public");
-    let o = mailguide(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--base-url",
-        "https://staging.example.net/",
-    ]);
+    let o = build(&root, &out, &["--base-url", "https://staging.example.net/"]);
     assert!(o.status.success());
     let page = std::fs::read_to_string(out.join("example/index.html")).unwrap();
     assert!(
@@ -153,13 +133,7 @@ fn build_reports_pages_and_time() {
     let dir = tempfile::tempdir().unwrap();
     let root = repo().join("tests/sites/minimal");
     let out = dir.path().join("public");
-    let o = mailguide(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&root, &out, &[]);
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("built 8 pages") && err.contains(" s"), "{err}");
 }

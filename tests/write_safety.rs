@@ -22,25 +22,15 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-fn build(root: &Path, out: &Path) -> std::process::Output {
-    mailguide(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ])
-}
-
 #[test]
 fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     let site = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("tests/sites/minimal"), site.path());
     let out = site.path().join("public");
-    assert!(build(site.path(), &out).status.success());
+    assert!(build(site.path(), &out, &[]).status.success());
     let before = snapshot(&out);
     std::fs::write(site.path().join("content/providers/example.yaml"), "name: [broken\n").unwrap();
-    let o = build(site.path(), &out);
+    let o = build(site.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(snapshot(&out), before, "the previous site is untouched");
     // No staging folders are left beside it.
@@ -59,7 +49,7 @@ fn a_folder_with_foreign_files_is_not_replaced() {
     let out = site.path().join("public");
     std::fs::create_dir_all(out.join("photos")).unwrap();
     std::fs::write(out.join("photos/holiday.jpg"), b"not ours").unwrap();
-    let o = build(site.path(), &out);
+    let o = build(site.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("photos/holiday.jpg") && err.contains("--output"), "{err}");
@@ -71,9 +61,9 @@ fn a_file_added_to_a_built_site_protects_it() {
     let site = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("tests/sites/minimal"), site.path());
     let out = site.path().join("public");
-    assert!(build(site.path(), &out).status.success());
+    assert!(build(site.path(), &out, &[]).status.success());
     std::fs::write(out.join("notes.txt"), b"mine").unwrap();
-    let o = build(site.path(), &out);
+    let o = build(site.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"mine");
 }
@@ -83,13 +73,13 @@ fn a_rebuild_replaces_a_site_mailguide_wrote() {
     let site = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("tests/sites/minimal"), site.path());
     let out = site.path().join("public");
-    assert!(build(site.path(), &out).status.success());
+    assert!(build(site.path(), &out, &[]).status.success());
     let provider = site.path().join("content/providers/example.yaml");
     let text = std::fs::read_to_string(&provider)
         .unwrap()
         .replace("imap.example.com", "mail.example.com");
     std::fs::write(&provider, text).unwrap();
-    assert!(build(site.path(), &out).status.success());
+    assert!(build(site.path(), &out, &[]).status.success());
     let page = std::fs::read_to_string(out.join("example/index.html")).unwrap();
     assert!(page.contains("mail.example.com") && !page.contains("imap.example.com"));
 }
@@ -105,7 +95,7 @@ fn a_replaced_folder_left_behind_by_an_earlier_build_is_swept() {
     std::fs::write(left.join("example/index.html"), b"old").unwrap();
     // A folder of someone else's beside it is not touched.
     std::fs::create_dir_all(site.path().join(".public.backup")).unwrap();
-    assert!(build(site.path(), &out).status.success());
+    assert!(build(site.path(), &out, &[]).status.success());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while left.exists() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));

@@ -27,13 +27,7 @@ pub fn bundled_site() -> &'static Path {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("public");
         let root = repo();
-        let o = mailguide(&[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ]);
+        let o = build(&root, &out, &[]);
         assert!(
             o.status.success(),
             "bundled site must build: {}",
@@ -103,4 +97,13 @@ pub fn bundled_copy() -> tempfile::TempDir {
     copy_tree(&root.join("content"), &dir.path().join("content"));
     copy_tree(&root.join("themes"), &dir.path().join("themes"));
     dir
+}
+
+/// Runs `mailguide build --root ROOT --output OUT` with extra arguments.
+pub fn build(root: impl AsRef<Path>, out: impl AsRef<Path>, extra: &[&str]) -> Output {
+    let (root, out) = (root.as_ref(), out.as_ref());
+    let mut args = vec!["build", "--root", root.to_str().expect("UTF-8 path"), "--output"];
+    args.push(out.to_str().expect("UTF-8 path"));
+    args.extend_from_slice(extra);
+    mailguide(&args)
 }
