@@ -75,7 +75,7 @@ fn a_site_overrides_theme_templates_and_assets_by_name() {
     )
     .unwrap();
     let out = site.path().join("public");
-    let o = build(&site.path(), &out, &[]);
+    let o = build(site.path(), &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let about = std::fs::read_to_string(out.join("about/index.html")).unwrap();
     assert!(

@@ -172,7 +172,7 @@ fn a_theme_template_error_names_the_template_file_and_line() {
         "{% extends \"base.html\" %}\n{% block content %}\n{{ page.nothing_here }}\n{% endblock content %}\n",
     );
     let out = site.path().join("public");
-    let o = build(&site.path(), &out, &[]);
+    let o = build(site.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("themes/plain/templates/page.html:3:"), "{err}");
