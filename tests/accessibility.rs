@@ -5,30 +5,12 @@
 
 mod common;
 
-use common::{bundled_site, page, sel, text};
-use std::path::Path;
-
-fn pages(out: &Path) -> Vec<String> {
-    let mut pages: Vec<String> = walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .map(|e| {
-            e.path()
-                .strip_prefix(out)
-                .expect("under the output")
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect();
-    pages.sort();
-    pages
-}
+use common::{bundled_site, html_pages, page, sel, text};
 
 #[test]
 fn every_page_has_a_language_landmarks_and_a_working_skip_link() {
     let out = bundled_site();
-    for rel in pages(out) {
+    for rel in html_pages(out) {
         let doc = page(out, &rel);
         let lang = doc.select(&sel("html")).next().and_then(|h| h.value().attr("lang"));
         assert_eq!(lang, Some("en"), "{rel}: <html lang>");
@@ -51,7 +33,7 @@ fn every_page_has_a_language_landmarks_and_a_working_skip_link() {
 #[test]
 fn every_page_has_one_h1_and_no_skipped_heading_level() {
     let out = bundled_site();
-    for rel in pages(out) {
+    for rel in html_pages(out) {
         let doc = page(out, &rel);
         let levels: Vec<u8> = doc
             .select(&sel("h1, h2, h3, h4, h5, h6"))
@@ -84,7 +66,7 @@ fn every_page_has_one_h1_and_no_skipped_heading_level() {
 fn tables_have_captions_and_header_cells() {
     let out = bundled_site();
     let mut tables = 0;
-    for rel in pages(out) {
+    for rel in html_pages(out) {
         let doc = page(out, &rel);
         for table in doc.select(&sel("table")) {
             tables += 1;

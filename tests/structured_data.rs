@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{bundled_site, page, sel, text};
+use common::{bundled_site, html_pages, page, sel, text};
 use serde_json::Value;
 use std::path::Path;
 
@@ -23,21 +23,6 @@ fn graph(out: &Path, rel: &str) -> Vec<Value> {
 
 fn of_type<'a>(items: &'a [Value], t: &str) -> Vec<&'a Value> {
     items.iter().filter(|i| i["@type"] == t).collect()
-}
-
-fn html_pages(out: &Path) -> Vec<String> {
-    walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .map(|e| {
-            e.path()
-                .strip_prefix(out)
-                .expect("prefix")
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect()
 }
 
 #[test]

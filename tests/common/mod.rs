@@ -107,3 +107,21 @@ pub fn build(root: impl AsRef<Path>, out: impl AsRef<Path>, extra: &[&str]) -> O
     args.extend_from_slice(extra);
     mailguide(&args)
 }
+
+/// Every HTML page under `out`, as sorted paths relative to it with `/` separators.
+pub fn html_pages(out: &Path) -> Vec<String> {
+    let mut pages: Vec<String> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(out)
+                .expect("under the output")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    pages.sort();
+    pages
+}
