@@ -179,6 +179,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         Ok(staging) => staging,
         Err(e) => return Err(BuildFailure::Write(e, Box::new(checked))),
     };
+    let minify = checked.site.as_ref().map(|s| s.config.minify).unwrap_or_default();
     let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let write_error: Mutex<Option<write::WriteError>> = Mutex::new(None);
     let sink = |file: render::OutputFile| {
@@ -186,7 +187,8 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         if failed().is_some() {
             return Ok(None);
         }
-        let file = write::minify_file(file);
+        let mut file = file;
+        write::minify(minify, &file.path, &mut file.bytes);
         match staging.write(&file) {
             Ok(()) => {
                 files.fetch_add(1, Ordering::Relaxed);

@@ -14,7 +14,7 @@ pub use provider::{
     Auth, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData, RuleAllowance,
     Security, Server, Servers, UsernameForm,
 };
-pub use site::{Site, SiteConfig};
+pub use site::{Minify, Site, SiteConfig};
 
 use crate::load::yaml::Spans;
 use std::sync::Arc;

@@ -32,6 +32,23 @@ pub struct SiteConfig {
     /// Severity per rule code: `error`, `warning` or `off`.
     #[serde(default)]
     pub checks: BTreeMap<String, RuleLevel>,
+    /// How pages are minified: `whitespace` (the default), `full` or `off`.
+    #[serde(default)]
+    pub minify: Minify,
+}
+
+/// How the pages of a build are minified (`minify:` in site.yaml; see `write::minify`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Minify {
+    /// Whitespace a browser does not show and comments are removed, in one pass as fast as a copy.
+    #[default]
+    Whitespace,
+    /// Also minify-html (attribute quotes and other redundant bytes): a few percent smaller
+    /// pages for about twice the build time.
+    Full,
+    /// Pages are written as the templates render them.
+    Off,
 }
 
 fn default_base_url() -> String {

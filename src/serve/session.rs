@@ -374,7 +374,7 @@ impl Session {
                 }
                 self.other_files = others_now;
                 pages.extend(others);
-                write::minify(&mut pages);
+                write::minify_all(site.config.minify, &mut pages);
                 if sel.all {
                     self.files.clear();
                 }

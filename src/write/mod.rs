@@ -1,4 +1,4 @@
-//! Write: minify the pages and put the finished site in place without ever leaving a half-built
+//! Write: minify the pages ([`minify`]) and put the finished site in place without ever leaving a half-built
 //! or mixed output folder, and without deleting anything mailguide did not write.
 //!
 //! The new site is written into a fresh sibling folder, then swapped with the old one by two
@@ -7,7 +7,11 @@
 //! empty is replaced only when every file in it is listed there: anything else belongs to someone
 //! else, and the build refuses with the list of those files.
 
+pub mod minify;
+
+use crate::model::Minify;
 use crate::render::OutputFile;
+pub use minify::minify;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
@@ -51,33 +55,9 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Minifies HTML pages (minify-html keeps them valid; it does not drop closing tags that
-/// matter to validators) in parallel.
-pub fn minify(files: &mut [OutputFile]) {
-    let cfg = minify_cfg();
-    files.par_iter_mut().filter(|f| f.is_html()).for_each(|f| {
-        f.bytes = minify_html::minify(&f.bytes, &cfg);
-    });
-}
-
-/// Minifies one file if it is an HTML page (for [`Staging`], page by page).
-pub fn minify_file(mut file: OutputFile) -> OutputFile {
-    if file.is_html() {
-        file.bytes = minify_html::minify(&file.bytes, &minify_cfg());
-    }
-    file
-}
-
-fn minify_cfg() -> minify_html::Cfg {
-    let mut cfg = minify_html::Cfg::new();
-    // Pages carry no inline script and one tiny inline style that the theme writes compactly;
-    // starting the CSS and JS minifiers for every page cost about 5% of a build for nothing.
-    cfg.minify_css = false;
-    cfg.minify_js = false;
-    cfg.keep_closing_tags = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_comments = false;
-    cfg
+/// Minifies the HTML pages among `files` in parallel.
+pub fn minify_all(mode: Minify, files: &mut [OutputFile]) {
+    files.par_iter_mut().for_each(|f| minify(mode, &f.path, &mut f.bytes));
 }
 
 /// Checks that `output` may be replaced: it does not exist, is empty, or holds only files that
