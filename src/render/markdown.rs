@@ -14,7 +14,17 @@ fn options() -> Options {
 /// Renders Markdown to HTML. Headings get an `id` from their text (unique within the page) and
 /// are shifted down by `shift` levels so a guide's `##` fits under the page's own headings.
 pub fn to_html(markdown: &str, shift: u8) -> String {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    html_of(Parser::new_ext(markdown, options()).collect(), shift)
+}
+
+/// [`to_html`] and the steps of a HowTo (the text of each item of the ordered lists) from one parse, for guide pages, which need both.
+pub fn to_html_and_steps(markdown: &str, shift: u8) -> (String, Vec<String>) {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let steps = steps_of(events.iter());
+    (html_of(events, shift), steps)
+}
+
+fn html_of(mut events: Vec<Event<'_>>, shift: u8) -> String {
     let mut used = HashSet::new();
     let mut i = 0;
     while i < events.len() {
@@ -52,7 +62,7 @@ pub fn to_html(markdown: &str, shift: u8) -> String {
         }
         i += 1;
     }
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    let mut out = String::with_capacity(events.len() * 16);
     html::push_html(&mut out, with_captions(events).into_iter());
     scope_column_headers(&out)
 }
@@ -172,12 +182,12 @@ fn unique(base: String, used: &mut HashSet<String>) -> String {
 }
 
 /// The text of each item of the guide's ordered lists, in order: the steps of a HowTo.
-pub fn steps(markdown: &str) -> Vec<String> {
+fn steps_of<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> Vec<String> {
     let mut steps = Vec::new();
     let mut ordered_depth: Vec<bool> = Vec::new();
     let mut current: Option<String> = None;
     let mut item_depth = 0usize;
-    for event in Parser::new_ext(markdown, options()) {
+    for event in events {
         match event {
             Event::Start(Tag::List(start)) => ordered_depth.push(start.is_some()),
             Event::End(TagEnd::List(_)) => {
@@ -199,7 +209,7 @@ pub fn steps(markdown: &str) -> Vec<String> {
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(s) = current.as_mut() {
-                    s.push_str(&t);
+                    s.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {

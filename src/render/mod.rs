@@ -158,7 +158,7 @@ impl<'a> Renderer<'a> {
         description: String,
         url: String,
         mut crumbs: Vec<Crumb>,
-        extra_ld: Vec<serde_json::Value>,
+        extra_ld: Vec<jsonld::Item>,
     ) -> PageMeta {
         let mut trail = vec![Crumb {
             title: "Home".into(),
@@ -174,7 +174,7 @@ impl<'a> Renderer<'a> {
             description,
             url,
             breadcrumbs: trail,
-            jsonld: jsonld::document(ld),
+            jsonld: jsonld::document(&ld),
         }
     }
 
@@ -281,21 +281,20 @@ impl<'a> Renderer<'a> {
 
     fn guide_page(&self, p: &Provider, c: &Client, view: &tera::Value) -> Result<OutputFile, Diagnostic> {
         let md = self.guide_markdown(p, c)?;
-        let guide_html = markdown::to_html(&md, 1);
+        let (guide_html, steps) = markdown::to_html_and_steps(&md, 1);
         let url = format!("/{}/{}/", p.slug, c.slug);
         let title = format!("Set up {} in {}", p.data.name, c.data.name);
         let description = format!(
             "How to set up {} in {}, step by step, with the server settings in {}'s own words.",
             p.data.name, c.data.name, c.data.name
         );
-        let steps = markdown::steps(&md);
         let ld = jsonld::how_to(&title, &description, &c.data.name, &steps)
             .into_iter()
             .collect();
         let meta = self.meta(
             "guide",
-            title,
-            description,
+            title.clone(),
+            description.clone(),
             url.clone(),
             vec![
                 Crumb {

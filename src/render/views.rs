@@ -196,19 +196,38 @@ pub fn md_opt(text: Option<&str>) -> Option<String> {
 
 /// Renders a content template to HTML; a failure was already reported by the checks, so the
 /// page gets the diagnostic back to fail the build.
-pub fn prose_html(
-    prose: &Prose,
-    name: &str,
-    provider: Option<&Provider>,
-    client: Option<&Client>,
-    shift: u8,
-) -> Result<String, Diagnostic> {
-    let md = prose.render(name, &prose::context(provider, client))?;
+pub fn prose_html(prose: &Prose, name: &str, ctx: &tera::Context, shift: u8) -> Result<String, Diagnostic> {
+    let md = prose.render(name, ctx)?;
     Ok(to_html(&md, shift))
+}
+
+/// The template context of the prose about one provider in one client's words, made when first
+/// needed and then shared by every entry of a list (they all speak of the same pair).
+struct LazyContext<'a> {
+    provider: Option<&'a Provider>,
+    client: Option<&'a Client>,
+    ctx: Option<tera::Context>,
+}
+
+impl<'a> LazyContext<'a> {
+    fn new(provider: Option<&'a Provider>, client: Option<&'a Client>) -> Self {
+        LazyContext {
+            provider,
+            client,
+            ctx: None,
+        }
+    }
+
+    fn get(&mut self) -> &tera::Context {
+        self.ctx
+            .get_or_insert_with(|| prose::context(self.provider, self.client))
+    }
 }
 
 pub fn faq_entries(site: &Site, prose: &Prose, provider: Option<&Provider>) -> Result<Vec<FaqView>, Diagnostic> {
     let mut out = Vec::new();
+    // Every entry listed is the provider's own (or, without a provider, a general one).
+    let mut ctx = LazyContext::new(provider, None);
     for entry in &site.faq {
         if entry.data.provider.as_deref() != provider.map(|p| p.slug.as_str()) {
             continue;
@@ -222,7 +241,7 @@ pub fn faq_entries(site: &Site, prose: &Prose, provider: Option<&Provider>) -> R
                 .clone()
                 .unwrap_or_else(|| super::markdown::slugify(&entry.data.question)),
             question: entry.data.question.clone(),
-            answer_html: prose_html(prose, &name, owner, None, 2)?,
+            answer_html: prose_html(prose, &name, ctx.get(), 2)?,
             provider_name: owner.map(|p| p.data.name.clone()),
         });
     }
@@ -236,6 +255,8 @@ pub fn trouble_entries(
     client: Option<&Client>,
 ) -> Result<Vec<TroubleView>, Diagnostic> {
     let mut out = Vec::new();
+    // An entry listed is the provider's own or a general one, about `provider` either way.
+    let mut ctx = LazyContext::new(provider, client);
     for entry in &site.troubleshooting {
         let for_provider = entry.data.provider.as_deref();
         let wanted = match (provider, client) {
@@ -251,7 +272,6 @@ pub fn trouble_entries(
         if !wanted {
             continue;
         }
-        let owner = for_provider.and_then(|s| site.provider(s)).or(provider);
         let title = entry.data.title.clone();
         out.push(TroubleView {
             id: entry
@@ -262,15 +282,13 @@ pub fn trouble_entries(
             symptom_html: prose_html(
                 prose,
                 &prose::entry_name(&entry.source, entry.index, "symptom"),
-                owner,
-                client,
+                ctx.get(),
                 2,
             )?,
             fix_html: prose_html(
                 prose,
                 &prose::entry_name(&entry.source, entry.index, "fix"),
-                owner,
-                client,
+                ctx.get(),
                 2,
             )?,
             title,
@@ -288,11 +306,12 @@ pub fn provider_view<'a>(
 ) -> Result<ProviderView<'a>, Diagnostic> {
     let d = &p.data;
     let mut prerequisites = Vec::new();
+    let mut ctx = LazyContext::new(Some(p), None);
     for (i, pre) in d.prerequisites.iter().enumerate() {
         let name = prose::provider_field_name(p, &format!("prerequisites[{i}].body"));
         prerequisites.push(PrerequisiteView {
             title: &pre.title,
-            body_html: prose_html(prose, &name, Some(p), None, 2)?,
+            body_html: prose_html(prose, &name, ctx.get(), 2)?,
         });
     }
     Ok(ProviderView {
