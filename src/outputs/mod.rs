@@ -21,6 +21,7 @@ use crate::model::{Provider, Site};
 use crate::render::OutputFile;
 use crate::render::RenderOptions;
 use crate::render::views::{FileLink, ProviderExtras};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// How many findings a reader-facing warning names before it says "and N more".
@@ -69,10 +70,16 @@ pub fn withheld(opts: &RenderOptions, slug: &str) -> bool {
 /// `settings.json` with its schema.
 pub fn files(site: &Site, opts: &RenderOptions) -> Vec<OutputFile> {
     let domains = domain_owners(site);
-    let mut out = Vec::new();
-    let mut published = Vec::new();
-    for p in site.providers.iter().filter(|p| !withheld(opts, &p.slug)) {
-        let (files, value) = provider_files(site, p, &domains, opts);
+    // Providers in parallel; collecting keeps the site's order, which settings.json follows.
+    let made: Vec<(Vec<OutputFile>, serde_json::Value)> = site
+        .providers
+        .par_iter()
+        .filter(|p| !withheld(opts, &p.slug))
+        .map(|p| provider_files(site, p, &domains, opts))
+        .collect();
+    let mut out = Vec::with_capacity(made.len() * 4 + 2);
+    let mut published = Vec::with_capacity(made.len());
+    for (files, value) in made {
         out.extend(files);
         published.push(value);
     }

@@ -10,12 +10,13 @@
 //! the theme's assets, so hosts can cache it forever; templates receive its URL as `search_index`.
 //! The bytes depend only on the content, so two builds of the same site give the same file.
 
-use crate::model::{Protocol, Site};
+use crate::model::{Protocol, Provider, Site};
 use crate::render::OutputFile;
 use crate::render::markdown::to_html;
 use crate::render::prose::Prose;
 use crate::render::theme::fingerprint;
 use crate::render::views::{faq_entries, trouble_entries};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Version of the index format (docs/search.md); `search.js` ignores an index of another version.
@@ -126,32 +127,16 @@ pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
             });
         }
     }
-    let owners = std::iter::once(None).chain(site.providers.iter().map(Some));
-    for owner in owners.clone() {
-        for e in faq_entries(site, prose, owner).unwrap_or_default() {
-            out.push(Entry {
-                kind: "faq",
-                title: e.question,
-                url: format!("/faq/#{}", e.id),
-                domains: vec![],
-                keywords: owner.map(|p| vec![p.short_name().to_string()]).unwrap_or_default(),
-                text: clip(&html_text(&e.answer_html)),
-            });
-        }
-    }
-    for owner in owners {
-        for e in trouble_entries(site, prose, owner, None).unwrap_or_default() {
-            let text = format!("{} {}", html_text(&e.symptom_html), html_text(&e.fix_html));
-            out.push(Entry {
-                kind: "troubleshooting",
-                title: e.title,
-                url: format!("/troubleshooting/#{}", e.id),
-                domains: vec![],
-                keywords: owner.map(|p| vec![p.short_name().to_string()]).unwrap_or_default(),
-                text: clip(&text),
-            });
-        }
-    }
+    // The FAQ and troubleshooting entries of every provider are rendered, in parallel; collecting
+    // keeps the order.
+    let owners: Vec<Option<&Provider>> = std::iter::once(None).chain(site.providers.iter().map(Some)).collect();
+    let faq: Vec<Vec<Entry>> = owners.par_iter().map(|&owner| faq_search_entries(site, prose, owner)).collect();
+    out.extend(faq.into_iter().flatten());
+    let trouble: Vec<Vec<Entry>> = owners
+        .par_iter()
+        .map(|&owner| trouble_search_entries(site, prose, owner))
+        .collect();
+    out.extend(trouble.into_iter().flatten());
     for page in &site.pages {
         let body = prose
             .render(
@@ -176,6 +161,39 @@ pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
         });
     }
     out
+}
+
+fn faq_search_entries(site: &Site, prose: &Prose, owner: Option<&Provider>) -> Vec<Entry> {
+    faq_entries(site, prose, owner)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| Entry {
+            kind: "faq",
+            title: e.question,
+            url: format!("/faq/#{}", e.id),
+            domains: vec![],
+            keywords: owner.map(|p| vec![p.short_name().to_string()]).unwrap_or_default(),
+            text: clip(&html_text(&e.answer_html)),
+        })
+        .collect()
+}
+
+fn trouble_search_entries(site: &Site, prose: &Prose, owner: Option<&Provider>) -> Vec<Entry> {
+    trouble_entries(site, prose, owner, None)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| {
+            let text = format!("{} {}", html_text(&e.symptom_html), html_text(&e.fix_html));
+            Entry {
+                kind: "troubleshooting",
+                title: e.title,
+                url: format!("/troubleshooting/#{}", e.id),
+                domains: vec![],
+                keywords: owner.map(|p| vec![p.short_name().to_string()]).unwrap_or_default(),
+                text: clip(&text),
+            }
+        })
+        .collect()
 }
 
 /// Plain text of Markdown, as the page shows it.

@@ -535,9 +535,11 @@ pub fn render_site_with(
     sink: Sink,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files = render_pages_with(site, prose, theme, opts, &Selection::all(), sink)?;
+    let results: Vec<Result<Option<OutputFile>, Diagnostic>> =
+        site_files(site, theme, opts).into_par_iter().map(sink).collect();
     let mut errors = Vec::new();
-    for f in site_files(site, theme, opts) {
-        match sink(f) {
+    for result in results {
+        match result {
             Ok(kept) => files.extend(kept),
             Err(d) => errors.push(d),
         }
