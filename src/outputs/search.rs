@@ -130,7 +130,10 @@ pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
     // The FAQ and troubleshooting entries of every provider are rendered, in parallel; collecting
     // keeps the order.
     let owners: Vec<Option<&Provider>> = std::iter::once(None).chain(site.providers.iter().map(Some)).collect();
-    let faq: Vec<Vec<Entry>> = owners.par_iter().map(|&owner| faq_search_entries(site, prose, owner)).collect();
+    let faq: Vec<Vec<Entry>> = owners
+        .par_iter()
+        .map(|&owner| faq_search_entries(site, prose, owner))
+        .collect();
     out.extend(faq.into_iter().flatten());
     let trouble: Vec<Vec<Entry>> = owners
         .par_iter()
