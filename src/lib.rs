@@ -102,6 +102,8 @@ pub struct Built {
     pub output: PathBuf,
     pub pages: usize,
     pub files: usize,
+    /// Files that were already right in the folder the site was written over, and left alone.
+    pub unchanged: usize,
     pub elapsed: Duration,
     /// Warnings (a successful build has no errors) and allowed findings, for the report.
     pub checked: Checked,
@@ -206,6 +208,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let failed = write_error
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let unchanged = staging.unchanged();
     if let Some(e) = failed.or_else(|| staging.finish().err()) {
         return Err(BuildFailure::Write(e, Box::new(checked)));
     }
@@ -213,6 +216,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         output,
         pages: pages.into_inner(),
         files: files.into_inner(),
+        unchanged,
         elapsed: start.elapsed(),
         checked,
     })

@@ -98,7 +98,8 @@ pub fn init(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
         ("site.yaml".into(), yaml(FileKind::Site, "site.yaml", SITE).into_bytes()),
         (
             ".gitignore".into(),
-            b"# mailguide build writes the site here\npublic/\n".to_vec(),
+            b"# mailguide build writes the site here, and keeps the one before as a spare beside it\npublic/\n.public.mailguide-*/\n"
+                .to_vec(),
         ),
         (
             "content/providers/example-mail.yaml".into(),

@@ -23,8 +23,12 @@ pub fn run(opts: &BuildOptions, format: Format) -> i32 {
                 if !built.checked.diagnostics.is_empty() {
                     eprintln!("{}", summary(&built.checked.diagnostics));
                 }
+                let unchanged = match built.unchanged {
+                    0 => String::new(),
+                    n => format!(", {n} of them unchanged"),
+                };
                 eprintln!(
-                    "built {} pages ({} files) into {} in {:.2} s",
+                    "built {} pages ({} files{unchanged}) into {} in {:.2} s",
                     built.pages,
                     built.files,
                     built.output.display(),

@@ -1,8 +1,11 @@
-//! Write: minify the pages ([`minify`]) and put the finished site in place without ever leaving a half-built
-//! or mixed output folder, and without deleting anything mailguide did not write.
+//! Write: minify the pages ([`minify`]) and put the finished site in place without ever leaving a
+//! half-built or mixed output folder, and without deleting anything mailguide did not write.
 //!
-//! The new site is written into a fresh sibling folder, then swapped with the old one by two
-//! renames; the old folder is deleted afterwards, in the background. Every output folder holds a manifest
+//! The new site is written into a sibling folder, then swapped with the old one by renames. The
+//! replaced output is kept beside it as the spare (`.public.mailguide-spare`), and the build
+//! after next writes over it, leaving unchanged files alone (see [`Staging`]): a rebuild never
+//! waits for a large folder to be deleted, and an unchanged file keeps its time stamp, which
+//! `rsync` and other deploy tools use to skip it. Every output folder holds a manifest
 //! (`.mailguide-manifest`) of the files mailguide wrote. An existing output folder that is not
 //! empty is replaced only when every file in it is listed there: anything else belongs to someone
 //! else, and the build refuses with the list of those files.
@@ -18,6 +21,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use thiserror::Error;
 
 pub const MANIFEST: &str = ".mailguide-manifest";
@@ -109,15 +113,32 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError>
     staging.finish()
 }
 
-/// A new output folder being written beside the old one, file by file from any thread, then
-/// swapped into place by [`Staging::finish`]. Dropped unfinished (a failed build), it deletes
-/// itself and the old output stays as it was.
+/// The hidden folder beside the output that holds the output of the build before the last one.
+fn spare_path(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.mailguide-spare"))
+}
+
+/// The folder a new site is written into, file by file from any thread, then swapped into place
+/// by [`Staging::finish`]. Dropped unfinished (a failed build), it deletes itself and the output
+/// stays as it was.
+///
+/// The folder is the spare when there is one: the output of the build before the last, which
+/// the previous swap set aside instead of deleting it. A file whose bytes are already right is
+/// then left alone, so an unchanged site costs a read per file instead of creating every file
+/// again and deleting the old ones; on this kind of machine deleting a large folder costs as
+/// much as writing it, and creating files right after a deletion is several times slower.
+/// Otherwise it is a new, empty folder.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     parent: PathBuf,
     name: String,
+    /// For a recycled spare: the files its manifest listed. Those not written again are deleted
+    /// by [`Staging::finish`].
+    recycled: Option<HashSet<String>>,
     paths: Mutex<Vec<String>>,
+    /// Files a recycled spare already held with the right bytes.
+    unchanged: AtomicUsize,
     finished: bool,
 }
 
@@ -140,29 +161,49 @@ impl Staging {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let recycled = claim_spare(&spare_path(&parent, &name), &dir);
+        if recycled.is_none() {
+            fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        }
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
             parent,
             name,
+            recycled,
             paths: Mutex::new(Vec::new()),
+            unchanged: AtomicUsize::new(0),
             finished: false,
         })
+    }
+
+    /// How many files were already right in the recycled spare and were not written.
+    pub fn unchanged(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
     }
 
     /// Writes one file, creating its folders as needed.
     pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
         let path = self.dir.join(&file.path);
-        if let Some(folder) = path.parent() {
-            // Pages live in folders of their own (`icloud/index.html`): try the one mkdir first.
-            match fs::create_dir(folder) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(_) => fs::create_dir_all(folder).map_err(io_err(folder))?,
+        let needed = match self.recycled {
+            Some(_) => self.make_room(&path, &file.bytes)?,
+            None => true,
+        };
+        if needed {
+            if let Some(folder) = path.parent() {
+                // Pages live in folders of their own (`icloud/index.html`): try the one mkdir first.
+                match fs::create_dir(folder) {
+                    Ok(()) => {}
+                    Err(e)
+                        if e.kind() == io::ErrorKind::AlreadyExists && (self.recycled.is_none() || folder.is_dir()) => {
+                    }
+                    Err(_) => self.create_folders(folder)?,
+                }
             }
+            fs::write(&path, &file.bytes).map_err(io_err(&path))?;
+        } else {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
-        fs::write(&path, &file.bytes).map_err(io_err(&path))?;
         self.paths
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -170,10 +211,51 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes the manifest and swaps the new folder into place.
+    /// In a recycled spare: whether `path` must be written. A regular file of its own with the
+    /// same bytes stays; anything else at the path is removed first, so a write never goes
+    /// through a symbolic link or into a file that is also linked from elsewhere (a snapshot
+    /// made with `cp -al`). Everything in the spare is mailguide's: [`claim_spare`] checked it.
+    fn make_room(&self, path: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
+        match fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_file() && !linked_elsewhere(&meta) => {
+                let same = meta.len() == bytes.len() as u64 && fs::read(path).is_ok_and(|old| old == bytes);
+                Ok(!same)
+            }
+            Ok(meta) if meta.is_dir() => {
+                fs::remove_dir_all(path).map_err(io_err(path))?;
+                Ok(true)
+            }
+            Ok(_) => {
+                fs::remove_file(path).map_err(io_err(path))?;
+                Ok(true)
+            }
+            Err(_) => Ok(true),
+        }
+    }
+
+    /// Creates `folder` and its parents inside the staging folder. In a recycled spare, a file
+    /// where a folder must go (an old page path that is now a folder) is removed first.
+    fn create_folders(&self, folder: &Path) -> Result<(), WriteError> {
+        if self.recycled.is_some() {
+            let mut at = self.dir.clone();
+            for part in folder.strip_prefix(&self.dir).unwrap_or(folder).components() {
+                at.push(part);
+                if fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+                    fs::remove_file(&at).map_err(io_err(&at))?;
+                }
+            }
+        }
+        fs::create_dir_all(folder).map_err(io_err(folder))
+    }
+
+    /// Deletes what a recycled spare held that this build did not write, writes the manifest and
+    /// swaps the new folder into place.
     pub fn finish(mut self) -> Result<(), WriteError> {
         let mut manifest = std::mem::take(self.paths.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()));
         manifest.sort_unstable();
+        if let Some(previous) = &self.recycled {
+            remove_stale(&self.dir, previous, &manifest)?;
+        }
         let path = self.dir.join(MANIFEST);
         fs::write(&path, manifest.join("\n") + "\n").map_err(io_err(&path))?;
         swap(&self.dir, &self.output, &self.parent, &self.name)?;
@@ -191,6 +273,63 @@ impl Drop for Staging {
     }
 }
 
+/// Whether a file has other hard links, which writing in place would change too.
+#[cfg(unix)]
+fn linked_elsewhere(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn linked_elsewhere(_: &fs::Metadata) -> bool {
+    false
+}
+
+/// Takes the spare for a new build by renaming it to the staging folder's name (so two builds
+/// never share it) and returns the files its manifest lists. A spare that holds anything its
+/// manifest does not list, or that has no manifest, is left where it is, untouched.
+fn claim_spare(spare: &Path, staging: &Path) -> Option<HashSet<String>> {
+    if !spare.is_dir() || check_output(spare).is_err() {
+        return None;
+    }
+    let listed: HashSet<String> = fs::read_to_string(spare.join(MANIFEST))
+        .ok()?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    fs::rename(spare, staging).ok()?;
+    Some(listed)
+}
+
+/// Deletes the files the recycled spare's manifest listed that this build did not write, then
+/// the folders that leaves empty.
+fn remove_stale(dir: &Path, previous: &HashSet<String>, written: &[String]) -> Result<(), WriteError> {
+    let written: HashSet<&str> = written.iter().map(String::as_str).collect();
+    let mut folders = std::collections::BTreeSet::new();
+    for stale in previous.iter().filter(|p| !written.contains(p.as_str())) {
+        let path = dir.join(stale);
+        match fs::symlink_metadata(&path) {
+            // A folder now: this build wrote files under it.
+            Ok(meta) if meta.is_dir() => continue,
+            Ok(_) => fs::remove_file(&path).map_err(io_err(&path))?,
+            Err(_) => continue,
+        }
+        let mut folder = Path::new(stale).parent();
+        while let Some(f) = folder.filter(|f| !f.as_os_str().is_empty()) {
+            folders.insert(f.to_path_buf());
+            folder = f.parent();
+        }
+    }
+    // Deepest first; a folder that still holds files stays.
+    for folder in folders.iter().rev() {
+        let _ = fs::remove_dir(dir.join(folder));
+    }
+    Ok(())
+}
+
+/// Puts the staging folder in place of the output. The replaced output becomes the spare for
+/// the next build (see [`Staging`]); if there already is one that could not be used, it is
+/// deleted in the background instead.
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
     if output.exists() {
         let nanos = std::time::SystemTime::now()
@@ -207,7 +346,10 @@ fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), 
                 source,
             });
         }
-        discard(old);
+        let spare = spare_path(parent, name);
+        if spare.exists() || fs::rename(&old, &spare).is_err() {
+            discard(old);
+        }
     } else {
         fs::rename(staging, output).map_err(io_err(output))?;
     }
