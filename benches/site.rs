@@ -874,6 +874,8 @@ struct Summary {
     cold: f64,
     cold_cpu: f64,
     warm: f64,
+    same: f64,
+    edited: f64,
     check: f64,
     rss: f64,
     cp: f64,
@@ -928,7 +930,8 @@ fn bench_one(args: &Args, bin: &Path, shapes: &[Shape], n: usize, tmp: &Path) ->
     // Nothing is deleted while measuring: every cold build and copy gets a folder of its own.
     // On a file system without a journal (ext4 here), creating files right after many were
     // deleted is several times slower for minutes, which would charge one run for the last one's
-    // cleanup. Only the warm rebuilds delete (their replaced output), and they run last.
+    // cleanup. The rebuilds run last; they delete nothing either (the replaced output becomes
+    // the spare that the next rebuild writes over).
     let site = tmp.join("site");
     let out = |k: usize| tmp.join(format!("public-{k}"));
     let t = Instant::now();
@@ -968,7 +971,20 @@ fn bench_one(args: &Args, bin: &Path, shapes: &[Shape], n: usize, tmp: &Path) ->
     } else {
         None
     };
-    let warm = repeat(args.runs, |_| mg("build", Some(&out(0))))?;
+    // Rebuilds into out(0). The first one writes a new folder and keeps the replaced output as
+    // the spare; the later ones write over the spare, unchanged files left alone (src/write).
+    let warm = repeat(1, |_| mg("build", Some(&out(0))))?;
+    let same = repeat(args.runs, |_| mg("build", Some(&out(0))))?;
+    // One provider's name changes before each run: its pages change, and every page's link to
+    // the (fingerprinted) search index.
+    let provider = site.join("content/providers/provider-0001.yaml");
+    let original = fs::read_to_string(&provider).map_err(|e| format!("{}: {e}", provider.display()))?;
+    let edited = repeat(args.runs, |k| {
+        let text = original.replacen("name: Provider 1 Mail", &format!("name: Provider 1 Mail, edit {k}"), 1);
+        fs::write(&provider, text).expect("edit the generated provider");
+        mg("build", Some(&out(0)))
+    })?;
+    fs::write(&provider, &original).map_err(|e| format!("{}: {e}", provider.display()))?;
     let rows = vec![
         Row {
             what: "mailguide check".into(),
@@ -990,6 +1006,16 @@ fn bench_one(args: &Args, bin: &Path, shapes: &[Shape], n: usize, tmp: &Path) ->
             pages,
             sample: cp,
         },
+        Row {
+            what: "rebuild, nothing changed".into(),
+            pages,
+            sample: same,
+        },
+        Row {
+            what: "rebuild, one provider changed".into(),
+            pages,
+            sample: edited,
+        },
     ];
     for r in &rows {
         r.print();
@@ -1000,6 +1026,8 @@ fn bench_one(args: &Args, bin: &Path, shapes: &[Shape], n: usize, tmp: &Path) ->
         cold: rows[1].ms_per_page(),
         cold_cpu: rows[1].sample.cpu * 1000.0 / pages.max(1) as f64,
         warm: rows[2].ms_per_page(),
+        same: rows[4].ms_per_page(),
+        edited: rows[5].ms_per_page(),
         check: rows[0].sample.secs,
         rss: rows[1].sample.rss_mb.max(rows[2].sample.rss_mb),
         cp: rows[3].ms_per_page(),
@@ -1069,17 +1097,17 @@ fn main() {
         }
     }
     println!(
-        "\n| providers | pages | build cold ms/page | CPU ms/page | warm ms/page | check s | peak RSS MB | cp -r ms/page | hugo ms/page (RSS MB) |"
+        "\n| providers | pages | build cold ms/page | CPU ms/page | warm ms/page | rebuild same / one changed ms/page | check s | peak RSS MB | cp -r ms/page | hugo ms/page (RSS MB) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for s in &summaries {
         let hugo = match (s.hugo, s.hugo_rss) {
             (Some(h), Some(r)) => format!("{h:.3} ({r:.0})"),
             _ => "-".into(),
         };
         println!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} | {:.3} | {hugo} |",
-            s.n, s.pages, s.cold, s.cold_cpu, s.warm, s.check, s.rss, s.cp
+            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} / {:.3} | {:.3} | {:.0} | {:.3} | {hugo} |",
+            s.n, s.pages, s.cold, s.cold_cpu, s.warm, s.same, s.edited, s.check, s.rss, s.cp
         );
     }
     if let (Some(first), Some(last)) = (summaries.first(), summaries.last())
