@@ -138,7 +138,7 @@ pub fn render_checked_with(
         .unwrap_or(&site.config.base_url)
         .trim_end_matches('/')
         .to_string();
-    let mut theme = render::theme::Theme::load(&site.root, &site.config.theme)?;
+    let mut theme = render::theme::Theme::load(&site.root, &site.config.theme, site.config.minify)?;
     render::set_globals(&mut theme, site, &base_url);
     let opts = render_options(checked, base_url);
     render::render_site_with(site, prose, &theme, &opts, sink)

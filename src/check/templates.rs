@@ -2,25 +2,37 @@
 //! prerequisite is rendered against every provider it will be published for. An expression that
 //! names missing data (a field that does not exist, or `pop3.host` for a provider without POP3)
 //! is an error at the expression's line, reported once with the providers it fails for.
+//!
+//! Building a template's variables costs more than rendering it, and one (provider, client) pair
+//! is shared by several pieces (the client's guide, the provider's steps for that client, its
+//! entries), so the renders are grouped by pair and each pair's variables are built once.
 
 use super::Context;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Client, Provider};
+use crate::model::{Client, GuideOverride, Provider};
 use crate::render::prose;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A render to try: the template, and whose data and words it is rendered with.
+type Job<'a> = (String, Option<&'a Provider>, Option<&'a Client>);
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let site = cx.site;
     let clients = site.published_clients();
-    // (template, provider, client) triples to try.
-    let mut jobs: Vec<(String, Option<&Provider>, Option<&Client>)> = Vec::new();
+    // Looked up once per (provider, client) pair: a scan of the list each time would make the
+    // rule quadratic in the number of providers.
+    let mut overrides: HashMap<(&str, &str), &GuideOverride> = HashMap::new();
+    for o in &site.overrides {
+        overrides.entry((o.provider.as_str(), o.client.as_str())).or_insert(o);
+    }
+    let mut jobs: Vec<Job> = Vec::new();
     for p in &site.providers {
         for c in &clients {
             if let Some(g) = &c.guide {
                 jobs.push((prose::guide_name(&g.source), Some(p), Some(c)));
             }
-            if let Some(o) = site.guide_override(&p.slug, &c.slug) {
+            if let Some(o) = overrides.get(&(p.slug.as_str(), c.slug.as_str())) {
                 jobs.push((prose::guide_name(&o.guide.source), Some(p), Some(c)));
             }
         }
@@ -51,37 +63,62 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         jobs.push((prose::guide_name(&page.guide.source), None, None));
     }
 
-    let failures: Vec<(Diagnostic, Option<String>)> = jobs
+    // The jobs of each (provider, client) pair, in job order; pairs in order of first use.
+    let key = |p: Option<&Provider>, c: Option<&Client>| {
+        (
+            p.map(|p| p as *const Provider as usize),
+            c.map(|c| c as *const Client as usize),
+        )
+    };
+    let mut pair_of: HashMap<(Option<usize>, Option<usize>), usize> = HashMap::new();
+    let mut pairs: Vec<Vec<usize>> = Vec::new();
+    for (i, (name, p, c)) in jobs.iter().enumerate() {
+        if !cx.prose.has(name) {
+            continue;
+        }
+        let next = pairs.len();
+        let at = *pair_of.entry(key(*p, *c)).or_insert(next);
+        if at == next {
+            pairs.push(Vec::new());
+        }
+        pairs[at].push(i);
+    }
+    let mut failures: Vec<(usize, Diagnostic)> = pairs
         .par_iter()
-        .filter(|(name, ..)| cx.prose.has(name))
-        .filter_map(|(name, p, c)| {
-            cx.prose
-                .render(name, &prose::context(*p, *c))
-                .err()
-                .map(|d| (d, p.map(|p| p.slug.clone())))
+        .flat_map_iter(|group| {
+            let (_, p, c) = &jobs[group[0]];
+            let context = prose::context(*p, *c);
+            let jobs = &jobs;
+            group.iter().filter_map(move |&i| {
+                let (name, ..) = &jobs[i];
+                cx.prose.render(name, &context).err().map(|d| (i, d))
+            })
         })
         .collect();
+    // Back in job order, which decides which message is kept and the order providers are named.
+    failures.sort_by_key(|(i, _)| *i);
 
     // One diagnostic per place and message, naming the providers it fails for.
     type Place = (String, usize, usize, String);
-    let mut grouped: BTreeMap<Place, (Diagnostic, Vec<String>)> = BTreeMap::new();
-    for (d, provider) in failures {
+    let mut grouped: BTreeMap<Place, (Diagnostic, Vec<String>, HashSet<String>)> = BTreeMap::new();
+    for (i, d) in failures {
+        let provider = jobs[i].1.map(|p| p.slug.clone());
         let loc = d
             .location
             .clone()
             .unwrap_or_else(|| crate::diagnostics::Location::file("?"));
         let entry = grouped
             .entry((loc.file, loc.line, loc.column, d.message.clone()))
-            .or_insert((d, Vec::new()));
+            .or_insert((d, Vec::new(), HashSet::new()));
         if let Some(p) = provider
-            && !entry.1.contains(&p)
+            && entry.2.insert(p.clone())
         {
             entry.1.push(p);
         }
     }
     grouped
         .into_values()
-        .map(|(mut d, providers)| {
+        .map(|(mut d, providers, _)| {
             if !providers.is_empty() {
                 d.message = format!("{} (for {})", d.message, crate::diagnostics::name_some(&providers, 5));
                 if providers.len() == 1 {

@@ -14,7 +14,7 @@ use crate::model::{Client, Placement, Provider, Site};
 use prose::Prose;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use theme::Theme;
 use views::*;
 
@@ -471,10 +471,9 @@ impl<'a> Renderer<'a> {
 /// pages share it instead of each carrying a copy.
 pub fn set_globals(theme: &mut Theme, site: &Site, base_url: &str) {
     let globals = site_globals(site, base_url);
-    let assets: BTreeMap<&str, &str> = theme.asset_urls.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let global = theme.tera.global_context();
-    global.insert("site", &globals);
-    global.insert("assets", &assets);
+    let assets = theme.asset_urls.clone();
+    theme.set_global("site", &globals);
+    theme.set_global("assets", &assets);
 }
 
 /// What every page sees of the site, as JSON: when it changes, every page must be rendered again.

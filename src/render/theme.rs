@@ -6,6 +6,8 @@
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::load::relative;
+use crate::model::Minify;
+use crate::write::minify::compact_template;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -17,7 +19,12 @@ pub struct Asset {
 }
 
 pub struct Theme {
+    /// The templates, compiled from their compacted text when the site is minified (see
+    /// `write::minify::compact_template`).
     pub tera: tera::Tera,
+    /// The templates as written, when `tera` holds compacted ones: compacting joins lines, so
+    /// a template that fails to render is rendered again here to name the line in its file.
+    written: Option<tera::Tera>,
     /// Source name (`style.css`) to published URL (`/static/style.1a2b3c4d5e.css`).
     pub asset_urls: BTreeMap<String, String>,
     pub assets: Vec<Asset>,
@@ -50,7 +57,8 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 }
 
 impl Theme {
-    pub fn load(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
+    /// Loads and compiles the theme; `minify` other than `off` compacts each template first.
+    pub fn load(root: &Path, theme: &str, minify: Minify) -> Result<Theme, Vec<Diagnostic>> {
         let theme_dir = root.join("themes").join(theme);
         if !theme_dir.is_dir() {
             return Err(vec![
@@ -124,8 +132,25 @@ impl Theme {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
+        let written = match minify {
+            Minify::Off => None,
+            Minify::Whitespace | Minify::Full => {
+                let compacted: Vec<(&str, String)> = sources
+                    .iter()
+                    .map(|(name, text)| (name.as_str(), compact_template(text)))
+                    .collect();
+                let mut small = tera::Tera::new();
+                small.autoescape_on(vec![".html", ".xml"]);
+                match small.add_raw_templates(compacted.iter().map(|(n, t)| (*n, t.as_str()))) {
+                    Ok(()) => Some(std::mem::replace(&mut tera, small)),
+                    // The templates as written compiled; pages are still right without compacting.
+                    Err(_) => None,
+                }
+            }
+        };
         Ok(Theme {
             tera,
+            written,
             asset_urls,
             assets,
             files,
@@ -134,9 +159,18 @@ impl Theme {
 
     /// Renders a theme template; an error names the template file and line.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| template_error(&self.files, &e))
+        self.tera.render(name, context).map_err(|e| {
+            let located = self.written.as_ref().and_then(|w| w.render(name, context).err());
+            template_error(&self.files, located.as_ref().unwrap_or(&e))
+        })
+    }
+
+    /// Sets a variable every template sees.
+    pub fn set_global<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.tera.global_context().insert(key, value);
+        if let Some(written) = &mut self.written {
+            written.global_context().insert(key, value);
+        }
     }
 }
 

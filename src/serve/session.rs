@@ -326,7 +326,7 @@ impl Session {
             return report;
         };
         if self.theme.is_none() {
-            match Theme::load(&site.root, &site.config.theme) {
+            match Theme::load(&site.root, &site.config.theme, site.config.minify) {
                 Ok(theme) => {
                     self.theme = Some(theme);
                     sel = Selection::all();

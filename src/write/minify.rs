@@ -1,29 +1,26 @@
-//! Minify: take out of a rendered page what a browser does not show.
+//! Minify: take out of HTML what a browser does not show.
 //!
-//! [`Minify::Whitespace`], the default, is one pass over the bytes: whitespace between a block
-//! element and its neighbours goes, other runs of whitespace in text become one space, comments
-//! go, whitespace inside tags is collapsed; `<pre>`, `<textarea>`, `<script>` and `<style>` keep
-//! their contents byte for byte, and so do attribute values. It is as fast as copying the page,
-//! and it saves nearly as much as a full minifier on the pages mailguide renders: their templates
-//! are written compactly and their data is escaped text.
+//! [`compact`] is one pass over the bytes: whitespace between a block element and its neighbours
+//! goes, other runs of whitespace in text become one space, comments go, whitespace inside tags
+//! is collapsed; `<pre>`, `<textarea>`, `<script>` and `<style>` keep their contents byte for
+//! byte, and so do attribute values. Whitespace is dropped only where CSS's normal white-space
+//! handling would drop it anyway: at the edges of block-level boxes. Between inline elements
+//! (`</a> <a>`) it stays, as one space.
 //!
-//! [`Minify::Full`] runs minify-html on every page as well (it also drops attribute quotes and
-//! redundant attributes): a few more bytes saved for about twice the build time.
-//!
-//! Whitespace is dropped only where CSS's normal white-space handling would drop it anyway: at
-//! the edges of block-level boxes. Between inline elements (`</a> <a>`) it stays, as one space.
+//! A page's whitespace comes from the theme's templates and from the Markdown renderer, so that
+//! is where it is removed, once: [`compact_template`] compacts a Tera template when the theme is
+//! loaded (`minify: whitespace`, the default), and the Markdown renderer compacts what it writes.
+//! Pages then need no pass of their own. [`Minify::Full`] runs minify-html on every page as well
+//! (it also drops attribute quotes and redundant attributes): a few more bytes saved for about
+//! twice the build time.
 
 use crate::model::Minify;
 
-/// Minifies one file in place if it is an HTML page, as `mode` says.
+/// Minifies one rendered file in place if it is an HTML page and `mode` asks for more than the
+/// compacted templates give (see the module docs).
 pub fn minify(mode: Minify, path: &str, bytes: &mut Vec<u8>) {
-    if !path.ends_with(".html") {
-        return;
-    }
-    match mode {
-        Minify::Off => {}
-        Minify::Whitespace => *bytes = compact(bytes),
-        Minify::Full => *bytes = minify_html::minify(&compact(bytes), &full_cfg()),
+    if mode == Minify::Full && path.ends_with(".html") {
+        *bytes = minify_html::minify(bytes, &full_cfg());
     }
 }
 
@@ -108,11 +105,13 @@ fn is_raw(name: &[u8]) -> bool {
     matches!(name, b"pre" | b"textarea" | b"script" | b"style")
 }
 
-/// Byte classes for the scanner: whitespace, `<`, quotes, `>`, and everything else (0).
+/// Byte classes for the scanner: whitespace, `<`, quotes, `>`, `{` (which may open a Tera tag
+/// in a template), and everything else (0).
 const SPACE: u8 = 1;
 const OPEN: u8 = 2;
 const QUOTE: u8 = 3;
 const CLOSE: u8 = 4;
+const BRACE: u8 = 5;
 static CLASS: [u8; 256] = {
     let mut class = [0u8; 256];
     class[b' ' as usize] = SPACE;
@@ -124,8 +123,23 @@ static CLASS: [u8; 256] = {
     class[b'"' as usize] = QUOTE;
     class[b'\'' as usize] = QUOTE;
     class[b'>' as usize] = CLOSE;
+    class[b'{' as usize] = BRACE;
     class
 };
+
+/// In a template, where the Tera tag (`{{ }}`, `{% %}`, `{# #}`) that starts at `at` ends.
+fn tera_tag_end(input: &[u8], at: usize, template: bool) -> Option<usize> {
+    if !template || input[at] != b'{' {
+        return None;
+    }
+    let close: &[u8] = match input.get(at + 1)? {
+        b'{' => b"}}",
+        b'%' => b"%}",
+        b'#' => b"#}",
+        _ => return None,
+    };
+    Some(memchr::memmem::find(&input[at + 2..], close).map_or(input.len(), |end| at + 2 + end + 2))
+}
 
 fn is_space(b: u8) -> bool {
     CLASS[b as usize] == SPACE
@@ -150,16 +164,13 @@ fn tag_name(tag: &[u8]) -> ([u8; 12], usize, bool) {
 
 /// Copies the tag that starts at `input[from] == b'<'` and returns where it ends (after its
 /// `>`). Whitespace between attributes becomes one space, whitespace before the `>` goes, and
-/// quoted values are copied as they are.
-fn push_tag(out: &mut Vec<u8>, input: &[u8], from: usize) -> usize {
+/// quoted values (and in a template, Tera tags) are copied as they are.
+fn push_tag(out: &mut Vec<u8>, input: &[u8], from: usize, template: bool) -> usize {
     let mut i = from;
     let mut run = from;
     while i < input.len() {
         match CLASS[input[i] as usize] {
-            QUOTE => {
-                let quote = input[i];
-                i = memchr::memchr(quote, &input[i + 1..]).map_or(input.len(), |at| i + 1 + at + 1);
-            }
+            QUOTE => i = quoted_end(input, i, template),
             CLOSE => {
                 out.extend_from_slice(&input[run..=i]);
                 return i + 1;
@@ -174,11 +185,32 @@ fn push_tag(out: &mut Vec<u8>, input: &[u8], from: usize) -> usize {
                 }
                 run = i;
             }
+            BRACE => i = tera_tag_end(input, i, template).unwrap_or(i + 1),
             _ => i += 1,
         }
     }
     out.extend_from_slice(&input[run..]);
     input.len()
+}
+
+/// Where the quoted value that starts at `input[at]` (its quote) ends, after the closing quote.
+/// In a template, a quote inside a Tera tag (`{{ assets["a.css"] }}`) does not close it.
+fn quoted_end(input: &[u8], at: usize, template: bool) -> usize {
+    let quote = input[at];
+    let mut i = at + 1;
+    loop {
+        let next = if template {
+            memchr::memchr2(quote, b'{', &input[i..])
+        } else {
+            memchr::memchr(quote, &input[i..])
+        };
+        let Some(off) = next else { return input.len() };
+        i += off;
+        if input[i] == quote {
+            return i + 1;
+        }
+        i = tera_tag_end(input, i, template).unwrap_or(i + 1);
+    }
 }
 
 /// Where the first `</name` (any case) at or after `from` starts, or the end of the input.
@@ -195,28 +227,45 @@ fn find_close(input: &[u8], from: usize, name: &[u8]) -> usize {
     input.len()
 }
 
-/// Where the text that starts at `from` (not whitespace, not a tag) ends: at a `<`, or at
-/// whitespace other than one space between two words. Single spaces are copied with the words.
-fn text_end(input: &[u8], from: usize) -> usize {
+/// Where the text that starts at `from` (not whitespace, not a tag) ends: at a `<`, at
+/// whitespace other than one space between two words, or in a template at a Tera tag. Single
+/// spaces are copied with the words.
+fn text_end(input: &[u8], from: usize, template: bool) -> usize {
     let mut i = from + 1;
     while i < input.len() {
         match CLASS[input[i] as usize] {
             OPEN => return i,
             SPACE => {
                 let next = input.get(i + 1).map_or(OPEN, |&b| CLASS[b as usize]);
-                if input[i] != b' ' || next == SPACE || next == OPEN {
+                if input[i] != b' ' || next == SPACE || next == OPEN || (template && next == BRACE) {
                     return i;
                 }
                 i += 2;
             }
+            BRACE if tera_tag_end(input, i, template).is_some() => return i,
             _ => i += 1,
         }
     }
     input.len()
 }
 
-/// Removes whitespace a browser does not show and comments, in one pass (see the module docs).
+/// Removes whitespace a browser does not show and comments from HTML, in one pass (see the
+/// module docs).
 pub fn compact(input: &[u8]) -> Vec<u8> {
+    compact_source(input, false)
+}
+
+/// [`compact`] for a Tera template of HTML, before it is compiled. Tera tags are copied as they
+/// are and count as words: whitespace next to one stays (as one space) unless a block element's
+/// tag is on its other side, where whitespace never shows whatever the tag renders to. A comment
+/// that holds a Tera tag is kept, so no `{% if %}` loses its `{% endif %}`.
+pub fn compact_template(template: &str) -> String {
+    let bytes = compact_source(template.as_bytes(), true);
+    // Only ASCII whitespace is removed or added, always between whole UTF-8 sequences.
+    String::from_utf8(bytes).expect("compacting keeps UTF-8 valid")
+}
+
+fn compact_source(input: &[u8], template: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len());
     // Whitespace seen since the last byte written, not yet written.
     let mut pending = false;
@@ -239,15 +288,29 @@ pub fn compact(input: &[u8]) -> Vec<u8> {
                 out.push(b' ');
             }
             pending = false;
-            let end = text_end(input, i);
+            let end = tera_tag_end(input, i, template).unwrap_or_else(|| text_end(input, i, template));
             out.extend_from_slice(&input[i..end]);
             i = end;
             after_block = false;
             continue;
         }
         if input[i..].starts_with(b"<!--") {
-            // A comment is dropped; the whitespace around it counts as one run.
-            i = memchr::memmem::find(&input[i + 4..], b"-->").map_or(input.len(), |at| i + 4 + at + 3);
+            let end = memchr::memmem::find(&input[i + 4..], b"-->").map_or(input.len(), |at| i + 4 + at + 3);
+            let comment = &input[i..end];
+            if template
+                && (memchr::memmem::find(comment, b"{%").is_some()
+                    || memchr::memmem::find(comment, b"{{").is_some()
+                    || memchr::memmem::find(comment, b"{#").is_some())
+            {
+                if pending && !after_block {
+                    out.push(b' ');
+                }
+                pending = false;
+                out.extend_from_slice(comment);
+                after_block = false;
+            }
+            // Otherwise the comment is dropped; the whitespace around it counts as one run.
+            i = end;
             continue;
         }
         let (name, len, closing) = tag_name(&input[i..]);
@@ -257,7 +320,7 @@ pub fn compact(input: &[u8]) -> Vec<u8> {
             out.push(b' ');
         }
         pending = false;
-        let end = push_tag(&mut out, input, i);
+        let end = push_tag(&mut out, input, i, template);
         after_block = block;
         i = end;
         if !closing && is_raw(name) && !out.ends_with(b"/>") {
@@ -272,7 +335,7 @@ pub fn compact(input: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::compact;
+    use super::{compact, compact_template};
 
     fn c(html: &str) -> String {
         String::from_utf8(compact(html.as_bytes())).expect("compact keeps UTF-8: it only removes ASCII bytes")
@@ -321,6 +384,42 @@ mod tests {
         assert_eq!(
             c("<p>Einstellungen für  GMX – „Posteingang“</p>\n"),
             "<p>Einstellungen für GMX – „Posteingang“</p>"
+        );
+    }
+
+    #[test]
+    fn templates_keep_their_tera_tags_as_written() {
+        let t = "<ul>\n{% for c in site.clients %}<li><a href=\"{{ c.url }}\"{% if c.url == page.url %} aria-current=\"page\"{% endif %}>{{ c.name }}</a></li>\n{% endfor %}</ul>\n";
+        assert_eq!(
+            compact_template(t),
+            "<ul>{% for c in site.clients %}<li><a href=\"{{ c.url }}\"{% if c.url == page.url %} aria-current=\"page\"{% endif %}>{{ c.name }}</a></li>{% endfor %}</ul>"
+        );
+        // A quote inside a Tera tag does not end the attribute value; spaces in a string stay.
+        let t = "<link rel=\"stylesheet\"\n  href=\"{{ assets[\"style.css\"] }}\">\n<p>{{ \"a  b\" }}   {{ x | replace(from=\"  \", to=\" \") }}</p>";
+        assert_eq!(
+            compact_template(t),
+            "<link rel=\"stylesheet\" href=\"{{ assets[\"style.css\"] }}\"><p>{{ \"a  b\" }} {{ x | replace(from=\"  \", to=\" \") }}</p>"
+        );
+    }
+
+    #[test]
+    fn whitespace_next_to_a_tera_tag_stays_unless_a_block_is_on_the_other_side() {
+        // `{% if %}` may render nothing: "word" and "more" must stay apart.
+        assert_eq!(
+            compact_template("<p>word\n{% if x %}<b>bold</b>{% endif %}\nmore</p>"),
+            "<p>word {% if x %}<b>bold</b>{% endif %} more</p>"
+        );
+        assert_eq!(
+            compact_template("<div>\n  {% if x %}\n  <p>a</p>\n  {% endif %}\n</div>"),
+            "<div>{% if x %}<p>a</p>{% endif %}</div>"
+        );
+    }
+
+    #[test]
+    fn a_comment_holding_a_tera_tag_is_kept() {
+        assert_eq!(
+            compact_template("<!-- {% if debug %} -->x<!-- {% endif %} --> <!-- plain -->"),
+            "<!-- {% if debug %} -->x<!-- {% endif %} -->"
         );
     }
 }
