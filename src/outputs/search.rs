@@ -15,7 +15,7 @@ use crate::render::OutputFile;
 use crate::render::markdown::to_html;
 use crate::render::prose::Prose;
 use crate::render::theme::fingerprint;
-use crate::render::views::{faq_entries, trouble_entries};
+use crate::render::views::{Entries, faq_entries, trouble_entries};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -130,14 +130,15 @@ pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
     // The FAQ and troubleshooting entries of every provider are rendered, in parallel; collecting
     // keeps the order.
     let owners: Vec<Option<&Provider>> = std::iter::once(None).chain(site.providers.iter().map(Some)).collect();
+    let index = Entries::new(site);
     let faq: Vec<Vec<Entry>> = owners
         .par_iter()
-        .map(|&owner| faq_search_entries(site, prose, owner))
+        .map(|&owner| faq_search_entries(&index, prose, owner))
         .collect();
     out.extend(faq.into_iter().flatten());
     let trouble: Vec<Vec<Entry>> = owners
         .par_iter()
-        .map(|&owner| trouble_search_entries(site, prose, owner))
+        .map(|&owner| trouble_search_entries(&index, prose, owner))
         .collect();
     out.extend(trouble.into_iter().flatten());
     for page in &site.pages {
@@ -166,8 +167,8 @@ pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
     out
 }
 
-fn faq_search_entries(site: &Site, prose: &Prose, owner: Option<&Provider>) -> Vec<Entry> {
-    faq_entries(site, prose, owner)
+fn faq_search_entries(index: &Entries, prose: &Prose, owner: Option<&Provider>) -> Vec<Entry> {
+    faq_entries(index, prose, owner)
         .unwrap_or_default()
         .into_iter()
         .map(|e| Entry {
@@ -181,8 +182,8 @@ fn faq_search_entries(site: &Site, prose: &Prose, owner: Option<&Provider>) -> V
         .collect()
 }
 
-fn trouble_search_entries(site: &Site, prose: &Prose, owner: Option<&Provider>) -> Vec<Entry> {
-    trouble_entries(site, prose, owner, None)
+fn trouble_search_entries(index: &Entries, prose: &Prose, owner: Option<&Provider>) -> Vec<Entry> {
+    trouble_entries(index, prose, owner, None)
         .unwrap_or_default()
         .into_iter()
         .map(|e| {

@@ -144,6 +144,7 @@ pub fn plan(site: &Site) -> Vec<(String, String)> {
 
 struct Renderer<'a> {
     site: &'a Site,
+    entries: Entries<'a>,
     prose: &'a Prose,
     theme: &'a Theme,
     opts: &'a RenderOptions,
@@ -224,7 +225,7 @@ impl<'a> Renderer<'a> {
     fn provider_pages(&self, p: &'a Provider, sel: &Selection) -> Result<Vec<OutputFile>, Diagnostic> {
         let empty = ProviderExtras::default();
         let extras = self.opts.extras.get(&p.slug).unwrap_or(&empty);
-        let view = provider_view(self.site, self.prose, p, &self.clients, extras)?;
+        let view = provider_view(&self.entries, self.prose, p, &self.clients, extras)?;
         // Converted to a template value once and shared (an `Arc` inside) by the provider's pages.
         let view = tera::Value::from_serializable(&view);
         let mut out = Vec::with_capacity(self.clients.len() + 1);
@@ -309,7 +310,7 @@ impl<'a> Renderer<'a> {
             ld,
         );
         let settings = settings_sections(p, c);
-        let trouble = trouble_entries(self.site, self.prose, Some(p), Some(c))?;
+        let trouble = trouble_entries(&self.entries, self.prose, Some(p), Some(c))?;
         let client = ClientLink::new(c);
         self.page("guide.html", meta, |ctx| {
             ctx.insert_value("provider", view.clone());
@@ -366,10 +367,10 @@ impl<'a> Renderer<'a> {
         }
         let mut groups = vec![Group {
             title: "General".into(),
-            entries: faq_entries(self.site, self.prose, None)?,
+            entries: faq_entries(&self.entries, self.prose, None)?,
         }];
         for p in &self.site.providers {
-            let entries = faq_entries(self.site, self.prose, Some(p))?;
+            let entries = faq_entries(&self.entries, self.prose, Some(p))?;
             if !entries.is_empty() {
                 groups.push(Group {
                     title: p.data.name.clone(),
@@ -404,10 +405,10 @@ impl<'a> Renderer<'a> {
         }
         let mut groups = vec![Group {
             title: "Any provider".into(),
-            entries: trouble_entries(self.site, self.prose, None, None)?,
+            entries: trouble_entries(&self.entries, self.prose, None, None)?,
         }];
         for p in &self.site.providers {
-            let entries = trouble_entries(self.site, self.prose, Some(p), None)?;
+            let entries = trouble_entries(&self.entries, self.prose, Some(p), None)?;
             if !entries.is_empty() {
                 groups.push(Group {
                     title: p.data.name.clone(),
@@ -574,6 +575,7 @@ pub fn render_pages_with(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let r = Renderer {
         site,
+        entries: Entries::new(site),
         prose,
         theme,
         opts,

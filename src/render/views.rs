@@ -4,8 +4,9 @@
 use super::markdown::{inline_html, to_html};
 use super::prose::{self, Prose};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Client, Protocol, Provider, Server, Site};
+use crate::model::{Client, Entry, FaqEntry, Protocol, Provider, Server, Site, TroubleshootingEntry};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Serialize, Clone)]
 pub struct Crumb {
@@ -224,15 +225,46 @@ impl<'a> LazyContext<'a> {
     }
 }
 
-pub fn faq_entries(site: &Site, prose: &Prose, provider: Option<&Provider>) -> Result<Vec<FaqView>, Diagnostic> {
+/// The site's FAQ and troubleshooting entries by the provider they are about (`None`: the general
+/// ones), each list in the site's order. Pages look their entries up here: scanning every entry
+/// of the site for each page would make a build quadratic in the number of providers.
+pub struct Entries<'a> {
+    /// Keyed by provider slug; `""` holds the general entries (no slug is empty).
+    faq: HashMap<&'a str, Vec<&'a Entry<FaqEntry>>>,
+    /// With each entry's position in the site's list, to merge two lists in the site's order.
+    trouble: HashMap<&'a str, Vec<(usize, &'a Entry<TroubleshootingEntry>)>>,
+}
+
+impl<'a> Entries<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let mut faq: HashMap<&str, Vec<_>> = HashMap::new();
+        for entry in &site.faq {
+            faq.entry(entry.data.provider.as_deref().unwrap_or(""))
+                .or_default()
+                .push(entry);
+        }
+        let mut trouble: HashMap<&str, Vec<_>> = HashMap::new();
+        for (i, entry) in site.troubleshooting.iter().enumerate() {
+            let key = entry.data.provider.as_deref().unwrap_or("");
+            trouble.entry(key).or_default().push((i, entry));
+        }
+        Entries { faq, trouble }
+    }
+
+    fn faq(&self, provider: Option<&str>) -> &[&'a Entry<FaqEntry>] {
+        self.faq.get(provider.unwrap_or("")).map_or(&[], Vec::as_slice)
+    }
+
+    fn trouble(&self, provider: Option<&str>) -> &[(usize, &'a Entry<TroubleshootingEntry>)] {
+        self.trouble.get(provider.unwrap_or("")).map_or(&[], Vec::as_slice)
+    }
+}
+
+pub fn faq_entries(entries: &Entries, prose: &Prose, provider: Option<&Provider>) -> Result<Vec<FaqView>, Diagnostic> {
     let mut out = Vec::new();
     // Every entry listed is the provider's own (or, without a provider, a general one).
     let mut ctx = LazyContext::new(provider, None);
-    for entry in &site.faq {
-        if entry.data.provider.as_deref() != provider.map(|p| p.slug.as_str()) {
-            continue;
-        }
-        let owner = entry.data.provider.as_deref().and_then(|s| site.provider(s));
+    for entry in entries.faq(provider.map(|p| p.slug.as_str())) {
         let name = prose::entry_name(&entry.source, entry.index, "answer");
         out.push(FaqView {
             id: entry
@@ -242,14 +274,14 @@ pub fn faq_entries(site: &Site, prose: &Prose, provider: Option<&Provider>) -> R
                 .unwrap_or_else(|| super::markdown::slugify(&entry.data.question)),
             question: entry.data.question.clone(),
             answer_html: prose_html(prose, &name, ctx.get(), 2)?,
-            provider_name: owner.map(|p| p.data.name.clone()),
+            provider_name: provider.map(|p| p.data.name.clone()),
         });
     }
     Ok(out)
 }
 
 pub fn trouble_entries(
-    site: &Site,
+    entries: &Entries,
     prose: &Prose,
     provider: Option<&Provider>,
     client: Option<&Client>,
@@ -257,7 +289,12 @@ pub fn trouble_entries(
     let mut out = Vec::new();
     // An entry listed is the provider's own or a general one, about `provider` either way.
     let mut ctx = LazyContext::new(provider, client);
-    for entry in &site.troubleshooting {
+    let mut candidates: Vec<(usize, &Entry<TroubleshootingEntry>)> = entries.trouble(None).to_vec();
+    if let Some(p) = provider {
+        candidates.extend_from_slice(entries.trouble(Some(&p.slug)));
+        candidates.sort_unstable_by_key(|(i, _)| *i);
+    }
+    for (_, entry) in candidates {
         let for_provider = entry.data.provider.as_deref();
         let wanted = match (provider, client) {
             // A guide page: this provider's entries, and general entries meant for this client.
@@ -298,7 +335,7 @@ pub fn trouble_entries(
 }
 
 pub fn provider_view<'a>(
-    site: &'a Site,
+    entries: &Entries,
     prose: &Prose,
     p: &'a Provider,
     clients: &[&'a Client],
@@ -353,8 +390,8 @@ pub fn provider_view<'a>(
                 url: format!("/{}/{}/", p.slug, c.slug),
             })
             .collect(),
-        faq: faq_entries(site, prose, Some(p))?,
-        troubleshooting: trouble_entries(site, prose, Some(p), None)?,
+        faq: faq_entries(entries, prose, Some(p))?,
+        troubleshooting: trouble_entries(entries, prose, Some(p), None)?,
         files: extras.files.clone(),
         dns: extras.dns.clone(),
         documentation: d
