@@ -68,7 +68,11 @@ fn a_site_overrides_theme_templates_and_assets_by_name() {
         "{% extends \"base.html\" %}{% block content %}<h1>Site's own: {{ page.title }}</h1>{% endblock content %}",
     )
     .unwrap();
-    std::fs::write(site.path().join("static/style.css"), "body { color: rebeccapurple; }\n").unwrap();
+    std::fs::write(
+        site.path().join("static/style.css"),
+        "body { font-family: \"Site Own Font\"; }\n",
+    )
+    .unwrap();
     std::fs::write(
         site.path().join("static/logo.svg"),
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
@@ -100,7 +104,7 @@ fn a_site_overrides_theme_templates_and_assets_by_name() {
     let style = css.iter().find(|n| n.starts_with("style.")).expect("one stylesheet");
     let text = std::fs::read_to_string(out.join("static").join(style)).unwrap();
     assert!(
-        text.contains("rebeccapurple"),
+        text.contains("Site Own Font"),
         "the site's style.css replaces the theme's"
     );
     assert!(

@@ -316,3 +316,25 @@ fn html_is_minified() {
         &html[..60]
     );
 }
+
+#[test]
+fn the_published_style_sheet_is_minified_and_within_the_themes_budget() {
+    let source = std::fs::read(repo().join("themes/default/static/style.css")).unwrap();
+    let static_dir = bundled_site().join("static");
+    let published = std::fs::read_dir(&static_dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("style."))
+        .expect("a published style sheet");
+    let css = std::fs::read_to_string(published.path()).unwrap();
+    assert!(
+        css.len() < source.len() * 9 / 10,
+        "{} of {} bytes",
+        css.len(),
+        source.len()
+    );
+    assert!(!css.contains("\n  "), "no indentation left");
+    // themes/default/README.md: style.css under 12 KB.
+    assert!(css.len() < 12 * 1024, "{} bytes", css.len());
+    assert!(css.contains("prefers-color-scheme:dark"), "the dark scheme survives");
+}

@@ -7,7 +7,7 @@
 use crate::diagnostics::{Diagnostic, Location};
 use crate::load::relative;
 use crate::model::Minify;
-use crate::write::minify::compact_template;
+use crate::write::minify::{compact_template, minify_css};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -57,7 +57,8 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 }
 
 impl Theme {
-    /// Loads and compiles the theme; `minify` other than `off` compacts each template first.
+    /// Loads and compiles the theme; `minify` other than `off` compacts each template first and
+    /// minifies the style sheets.
     pub fn load(root: &Path, theme: &str, minify: Minify) -> Result<Theme, Vec<Diagnostic>> {
         let theme_dir = root.join("themes").join(theme);
         if !theme_dir.is_dir() {
@@ -116,6 +117,10 @@ impl Theme {
         for (name, path) in layered_files(&[theme_dir.join("static"), root.join("static")]) {
             match std::fs::read(&path) {
                 Ok(bytes) => {
+                    let bytes = match minify {
+                        Minify::Whitespace | Minify::Full if name.ends_with(".css") => minify_css(&bytes),
+                        _ => bytes,
+                    };
                     let published = fingerprinted_name(&name, &bytes);
                     asset_urls.insert(name, format!("/static/{published}"));
                     assets.push(Asset {

@@ -24,6 +24,26 @@ pub fn minify(mode: Minify, path: &str, bytes: &mut Vec<u8>) {
     }
 }
 
+/// Minifies a style sheet with the CSS minifier minify-html carries (lightningcss): the sheet is
+/// wrapped in a `<style>` element, minified, and unwrapped. A sheet the minifier cannot parse
+/// comes back as written.
+pub fn minify_css(css: &[u8]) -> Vec<u8> {
+    let mut doc = Vec::with_capacity(css.len() + 15);
+    doc.extend_from_slice(b"<style>");
+    doc.extend_from_slice(css);
+    doc.extend_from_slice(b"</style>");
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    let out = minify_html::minify(&doc, &cfg);
+    match out
+        .strip_prefix(b"<style>")
+        .and_then(|rest| rest.strip_suffix(b"</style>"))
+    {
+        Some(sheet) if !sheet.is_empty() || css.trim_ascii().is_empty() => sheet.to_vec(),
+        _ => css.to_vec(),
+    }
+}
+
 fn full_cfg() -> minify_html::Cfg {
     let mut cfg = minify_html::Cfg::new();
     // Pages carry no inline script and one tiny inline style that the theme writes compactly.
