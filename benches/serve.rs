@@ -3,12 +3,13 @@
 //!
 //! ```text
 //! cargo bench --bench serve                        # the bundled site
-//! cargo bench --bench serve -- --site DIR          # any site, e.g. a large one kept by
-//!                                                  # `cargo bench --bench site -- --keep`
+//! cargo bench --bench serve -- --providers 1000    # the large corpus of `cargo bench --bench site`
+//! cargo bench --bench serve -- --site DIR          # any site
 //! cargo bench --bench serve -- --runs 9 --provider icloud
 //! ```
 //!
-//! It measures, on a copy of the site (the original is never touched):
+//! It measures, on a copy of the site (the original is never touched) or on the generated corpus
+//! (benches/common, the same one the site benchmark builds):
 //! - in process, through the library: the full build into memory ([`Session::open`]) against the
 //!   rebuild after one provider file changed ([`Session::apply`]);
 //! - end to end, with the real binary: `mailguide serve --port 0`, a live-reload stream open, the
@@ -17,6 +18,13 @@
 //!
 //! Each figure is the median of the runs. Nothing here asserts a time: it reports.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::corpus::{self, CLIENTS};
+use common::files::copy_tree;
+use common::ispdb::load_shapes;
+use common::median;
 use mailguide::serve::session::Session;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -26,26 +34,34 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+/// The command line (`cargo bench --bench serve -- …`).
 struct Args {
-    site: PathBuf,
-    runs: usize,
-    provider: Option<String>,
-    /// Grow the copy to this many providers by cloning the site's own (see [`grow`]).
+    /// The site to copy (`--site`); the bundled one by default.
+    site: Option<PathBuf>,
+    /// Generate the large corpus with this many providers instead of copying a site.
     providers: Option<usize>,
+    /// Where the corpus takes its provider shapes from.
+    ispdb: PathBuf,
+    runs: usize,
+    /// The provider to edit; the first in file-name order by default.
+    provider: Option<String>,
     bench: bool,
 }
 
 fn usage() -> ! {
-    eprintln!("usage: cargo bench --bench serve -- [--site DIR] [--providers N] [--runs R] [--provider SLUG]");
+    eprintln!(
+        "usage: cargo bench --bench serve -- [--site DIR | --providers N [--ispdb DIR]] [--runs R] [--provider SLUG]"
+    );
     std::process::exit(2)
 }
 
 fn parse_args() -> Args {
     let mut args = Args {
-        site: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        site: None,
+        providers: None,
+        ispdb: common::repo().join("../shared/ispdb"),
         runs: 5,
         provider: None,
-        providers: None,
         bench: false,
     };
     let mut it = std::env::args().skip(1);
@@ -54,7 +70,7 @@ fn parse_args() -> Args {
             // `cargo bench` passes `--bench`; without it (`cargo test --all-targets`) this is a
             // smoke run: one run of each measurement.
             "--bench" => args.bench = true,
-            "--site" => args.site = PathBuf::from(it.next().unwrap_or_else(|| usage())),
+            "--site" => args.site = Some(PathBuf::from(it.next().unwrap_or_else(|| usage()))),
             "--runs" => {
                 args.runs = it
                     .next()
@@ -67,11 +83,17 @@ fn parse_args() -> Args {
                 args.providers = Some(
                     it.next()
                         .and_then(|v| v.parse::<usize>().ok())
+                        .filter(|&n| n > 0)
                         .unwrap_or_else(|| usage()),
                 )
             }
+            "--ispdb" => args.ispdb = PathBuf::from(it.next().unwrap_or_else(|| usage())),
             _ => usage(),
         }
+    }
+    if args.site.is_some() && args.providers.is_some() {
+        eprintln!("--site copies a site and --providers generates one: give one of them");
+        usage();
     }
     if !args.bench {
         args.runs = 1;
@@ -79,77 +101,26 @@ fn parse_args() -> Args {
     args
 }
 
+/// Copies what mailguide reads of a site: `site.yaml` and its content, theme, template and
+/// static folders.
 fn copy_site(from: &Path, to: &Path) {
     fs::copy(from.join("site.yaml"), to.join("site.yaml")).expect("copy site.yaml");
     for sub in ["content", "themes", "templates", "static"] {
-        let dir = from.join(sub);
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&dir) {
-            let entry = entry.expect("walk the site");
-            let target = to.join(entry.path().strip_prefix(from).expect("inside the site"));
-            if entry.file_type().is_dir() {
-                fs::create_dir_all(&target).expect("create a folder");
-            } else {
-                fs::copy(entry.path(), &target).expect("copy a file");
-            }
+        if from.join(sub).is_dir() {
+            copy_tree(&from.join(sub), &to.join(sub));
         }
     }
 }
 
-/// Clones the site's providers (with their provider-specific guide steps) until there are `n`:
-/// `icloud` gives `icloud-c2`, `icloud-c3`, ... with the name numbered and every domain prefixed
-/// (`c2-icloud.com`), so no two providers claim a domain.
-fn grow(root: &Path, n: usize) {
-    let dir = root.join("content/providers");
-    let mut originals: Vec<String> = fs::read_dir(&dir)
+/// The first provider of the site at `root`, in file-name order.
+fn first_provider(root: &Path) -> String {
+    let mut names: Vec<String> = fs::read_dir(root.join("content/providers"))
         .expect("content/providers")
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().to_str()?.strip_suffix(".yaml").map(str::to_string))
         .collect();
-    originals.sort();
-    let mut count = originals.len();
-    let mut copy = 2;
-    while count < n {
-        for slug in &originals {
-            if count >= n {
-                break;
-            }
-            let text = fs::read_to_string(dir.join(format!("{slug}.yaml"))).expect("read a provider");
-            let mut value: serde_yaml::Value = serde_yaml::from_str(&text).expect("a provider parses");
-            let map = value.as_mapping_mut().expect("a provider is a mapping");
-            if let Some(serde_yaml::Value::String(name)) = map.get_mut("name") {
-                name.push_str(&format!(" {copy}"));
-            }
-            if let Some(serde_yaml::Value::Sequence(domains)) = map.get_mut("domains") {
-                for d in domains.iter_mut() {
-                    if let serde_yaml::Value::String(d) = d {
-                        *d = format!("c{copy}-{d}");
-                    }
-                }
-            }
-            let clone = format!("{slug}-c{copy}");
-            fs::write(
-                dir.join(format!("{clone}.yaml")),
-                serde_yaml::to_string(&value).expect("serialise"),
-            )
-            .expect("write a clone");
-            if dir.join(slug).is_dir() {
-                fs::create_dir_all(dir.join(&clone)).expect("create a folder");
-                for entry in fs::read_dir(dir.join(slug)).expect("read").filter_map(Result::ok) {
-                    fs::copy(entry.path(), dir.join(&clone).join(entry.file_name())).expect("copy guide steps");
-                }
-            }
-            count += 1;
-        }
-        copy += 1;
-    }
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
+    names.sort();
+    names.into_iter().next().expect("at least one provider")
 }
 
 fn ms(d: Duration) -> String {
@@ -175,63 +146,53 @@ fn edit_provider(path: &Path, run: usize) -> String {
     name
 }
 
-fn main() {
-    let args = parse_args();
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("site");
-    fs::create_dir_all(&root).expect("create the copy");
-    copy_site(&args.site, &root);
-    if let Some(n) = args.providers {
-        grow(&root, n);
-    }
-    let slug = args.provider.clone().unwrap_or_else(|| {
-        let mut names: Vec<String> = fs::read_dir(root.join("content/providers"))
-            .expect("content/providers")
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().to_str()?.strip_suffix(".yaml").map(str::to_string))
-            .collect();
-        names.sort();
-        names.into_iter().next().expect("at least one provider")
-    });
-    let provider = root.join(format!("content/providers/{slug}.yaml"));
+/// The in-process figures: medians of the full build into memory and of the one-provider rebuild.
+struct InProcess {
+    pages: usize,
+    full: Duration,
+    incremental: Duration,
+    /// Pages the last one-provider rebuild rendered.
+    rendered: usize,
+}
 
-    // In process.
+/// Opens the site in a [`Session`] (at most 3 times), then rebuilds it `runs` times after an edit
+/// of `provider`.
+fn in_process(root: &Path, provider: &Path, runs: usize) -> InProcess {
     let mut full = Vec::new();
     let mut session = None;
     let mut pages = 0;
-    for _ in 0..args.runs.min(3) {
-        let (s, report) = Session::open(&root, "http://127.0.0.1:1111");
+    for _ in 0..runs.min(3) {
+        let (s, report) = Session::open(root, "http://127.0.0.1:1111");
         assert!(report.ok, "the site must build: {:?}", s.diagnostics().first());
         pages = report.rendered;
         full.push(report.elapsed);
         session = Some(s);
     }
     let mut session = session.expect("opened at least once");
+    let changed = [provider.to_path_buf()];
     let mut incremental = Vec::new();
     let mut rendered = 0;
-    for run in 0..args.runs {
-        edit_provider(&provider, run);
-        let report = session.apply(std::slice::from_ref(&provider)).expect("a content file");
+    for run in 0..runs {
+        edit_provider(provider, run);
+        let report = session.apply(&changed).expect("a content file");
         assert!(report.ok && !report.full, "an incremental rebuild: {report:?}");
         rendered = report.rendered;
         incremental.push(report.elapsed);
     }
-    let (full, incremental) = (median(full), median(incremental));
-    println!(
-        "mailguide serve benchmark: {} ({pages} pages), provider `{slug}`",
-        args.site.display()
-    );
-    println!("  full build into memory:          {}", ms(full));
-    println!(
-        "  one-provider rebuild:            {} ({rendered} pages rendered, {:.1}% of the full build)",
-        ms(incremental),
-        100.0 * incremental.as_secs_f64() / full.as_secs_f64()
-    );
+    InProcess {
+        pages,
+        full: median(full),
+        incremental: median(incremental),
+        rendered,
+    }
+}
 
-    // End to end, with the binary.
+/// Runs `mailguide serve` on the site and edits `provider` `runs` times: the medians of the time
+/// from the save to the `reload` event and to a fetched page `/slug/` that shows the change.
+fn end_to_end(root: &Path, slug: &str, provider: &Path, runs: usize) -> (Duration, Duration) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mailguide"))
         .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
+        .arg(root)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -278,12 +239,12 @@ fn main() {
     });
     let mut to_event = Vec::new();
     let mut to_page = Vec::new();
-    for run in 0..args.runs {
+    for run in 0..runs {
         let before = events.lock().expect("lock").matches("event: reload").count();
         // Let the watcher settle between runs, so each run is one burst.
         std::thread::sleep(Duration::from_millis(300));
         let start = Instant::now();
-        let name = edit_provider(&provider, 100 + run);
+        let name = edit_provider(provider, 100 + run);
         wait("the reload event", &mut || {
             events.lock().expect("lock").matches("event: reload").count() > before
         });
@@ -295,8 +256,43 @@ fn main() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    println!("  save → reload event (end to end): {}", ms(median(to_event)));
-    println!("  save → edited page fetched:       {}", ms(median(to_page)));
+    (median(to_event), median(to_page))
+}
+
+fn main() {
+    let args = parse_args();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    let label = match args.providers {
+        Some(n) => {
+            corpus::generate_site(&root, n, &load_shapes(&args.ispdb));
+            format!("{n} generated providers, {} clients", CLIENTS.len())
+        }
+        None => {
+            let site = args.site.clone().unwrap_or_else(|| common::repo().to_path_buf());
+            fs::create_dir_all(&root).expect("create the copy");
+            copy_site(&site, &root);
+            site.display().to_string()
+        }
+    };
+    let slug = args.provider.clone().unwrap_or_else(|| first_provider(&root));
+    let provider = root.join(format!("content/providers/{slug}.yaml"));
+
+    let m = in_process(&root, &provider, args.runs);
+    println!(
+        "mailguide serve benchmark: {label} ({} pages), provider `{slug}`",
+        m.pages
+    );
+    println!("  full build into memory:          {}", ms(m.full));
+    println!(
+        "  one-provider rebuild:            {} ({} pages rendered, {:.1}% of the full build)",
+        ms(m.incremental),
+        m.rendered,
+        100.0 * m.incremental.as_secs_f64() / m.full.as_secs_f64()
+    );
+    let (to_event, to_page) = end_to_end(&root, &slug, &provider, args.runs);
+    println!("  save → reload event (end to end): {}", ms(to_event));
+    println!("  save → edited page fetched:       {}", ms(to_page));
 }
 
 fn get(addr: SocketAddr, path: &str) -> String {
