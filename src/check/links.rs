@@ -9,7 +9,7 @@
 //! extension, such as `/sitemap.xml`) and to other sites are not checked here.
 
 use super::Context;
-use super::text::{Kind, Piece, pieces, tera_pieces};
+use super::text::{Kind, Piece, tera_pieces};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Client, Placement, Protocol, Provider, Site};
 use crate::render::markdown::{slugify, to_html};
@@ -27,9 +27,9 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         pages: HashMap::new(),
     };
     let mut out = Vec::new();
-    for piece in pieces(site) {
+    for piece in cx.pieces() {
         for link in find_links(&piece.text.body) {
-            check_link(site, &planned, &mut anchors, &piece, &link, &mut out);
+            check_link(site, &planned, &mut anchors, piece, &link, &mut out);
         }
     }
     // Documentation links of providers may point into the site too.
@@ -57,6 +57,11 @@ struct Link {
 /// `/{{ provider.slug }}/` parses as one link target; the target is then read back from the
 /// original text at the same place.
 fn find_links(body: &str) -> Vec<Link> {
+    // A link starts with `[` (inline, reference, footnote) or `<` (autolink): most provider notes
+    // have neither and need no Markdown parse.
+    if memchr::memchr2(b'[', b'<', body.as_bytes()).is_none() {
+        return Vec::new();
+    }
     let mut masked = body.as_bytes().to_vec();
     for p in tera_pieces(body) {
         for b in &mut masked[p.start..p.end] {

@@ -26,6 +26,23 @@ use crate::render::prose::Prose;
 pub struct Context<'a> {
     pub site: &'a Site,
     pub prose: &'a Prose,
+    /// The site's prose as text, made once for the rules that read it (`prose`, `links`).
+    pieces: std::sync::OnceLock<Vec<text::Piece<'a>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(site: &'a Site, prose: &'a Prose) -> Self {
+        Context {
+            site,
+            prose,
+            pieces: Default::default(),
+        }
+    }
+
+    /// Every piece of prose of the site ([`text::pieces`]), made on first use.
+    pub(crate) fn pieces(&self) -> &[text::Piece<'a>] {
+        self.pieces.get_or_init(|| text::pieces(self.site))
+    }
 }
 
 pub type Rule = fn(&Context) -> Vec<Diagnostic>;
@@ -55,7 +72,7 @@ pub struct Report {
 /// Runs every rule (in parallel) and applies the site's policy.
 pub fn run(site: &Site, prose: &Prose) -> Report {
     use rayon::prelude::*;
-    let cx = Context { site, prose };
+    let cx = Context::new(site, prose);
     let found: Vec<Diagnostic> = RULES.par_iter().flat_map_iter(|(_, rule)| rule(&cx)).collect();
     apply_policy(site, found)
 }

@@ -45,23 +45,41 @@ enum Item {
 
 /// Reads a file as a [`Source`], recording YAML spans for YAML files.
 pub fn read_source(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
-    let rel = relative(root, path);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("file-unreadable", format!("cannot read {rel}: {e}"))
-            .at(Location::file(&rel))
-            .help("make sure the file is readable UTF-8 text")
-    })?;
+    let (rel, text) = read_text(root, path)?;
     let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
     let spans = if is_yaml {
         yaml::Spans::of(&text)
     } else {
         Default::default()
     };
-    Ok(Source {
-        path: rel,
+    Ok(source(rel, text, spans))
+}
+
+/// Reads and parses a YAML file, parsing it once for both its data and its spans.
+fn read_yaml<T: serde::de::DeserializeOwned>(root: &Path, path: &Path) -> Result<(T, Source), Diagnostic> {
+    let (rel, text) = read_text(root, path)?;
+    let (spans, data) = yaml::parse_with_spans(&rel, &text);
+    let source = source(rel, text, spans);
+    Ok((data?, source))
+}
+
+/// A file's path relative to the root, and its text.
+fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnostic> {
+    let rel = relative(root, path);
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((rel, text)),
+        Err(e) => Err(Diagnostic::error("file-unreadable", format!("cannot read {rel}: {e}"))
+            .at(Location::file(&rel))
+            .help("make sure the file is readable UTF-8 text")),
+    }
+}
+
+fn source(path: String, text: String, spans: yaml::Spans) -> Source {
+    Source {
+        path,
         text: Arc::from(text),
         spans: Arc::new(spans),
-    })
+    }
 }
 
 /// The path relative to the root, with `/` separators, as diagnostics show it.
@@ -78,7 +96,7 @@ pub fn load_site(root: &Path) -> Loaded {
     let mut diagnostics = Vec::new();
     let config_path = root.join("site.yaml");
     let config = if config_path.is_file() {
-        match read_source(root, &config_path).and_then(|s| Ok((yaml::parse::<SiteConfig>(&s.path, &s.text, 0)?, s))) {
+        match read_yaml::<SiteConfig>(root, &config_path) {
             Ok(pair) => Some(pair),
             Err(d) => {
                 diagnostics.push(d);
@@ -206,15 +224,14 @@ fn stem(path: &Path) -> String {
 }
 
 fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> {
-    let source = read_source(root, path)?;
     let slug = stem(path);
     Ok(match kind {
         Kind::Provider => {
-            let data: ProviderData = yaml::parse(&source.path, &source.text, 0)?;
+            let (data, source) = read_yaml::<ProviderData>(root, path)?;
             Item::Provider(Provider { slug, data, source })
         }
         Kind::Client => {
-            let data: ClientData = yaml::parse(&source.path, &source.text, 0)?;
+            let (data, source) = read_yaml::<ClientData>(root, path)?;
             Item::Client(Client {
                 slug,
                 data,
@@ -222,17 +239,17 @@ fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> 
                 guide: None,
             })
         }
-        Kind::ClientGuide => Item::ClientGuide(slug, markdown::parse_guide(source)?),
+        Kind::ClientGuide => Item::ClientGuide(slug, markdown::parse_guide(read_source(root, path)?)?),
         Kind::Override { provider } => Item::Override(GuideOverride {
             provider: provider.clone(),
             client: slug,
-            guide: markdown::parse_guide(source)?,
+            guide: markdown::parse_guide(read_source(root, path)?)?,
         }),
-        Kind::Faq => Item::Faq(entries(source)?),
-        Kind::Troubleshooting => Item::Troubleshooting(entries(source)?),
+        Kind::Faq => Item::Faq(entries(read_yaml(root, path)?)),
+        Kind::Troubleshooting => Item::Troubleshooting(entries(read_yaml(root, path)?)),
         Kind::Page => Item::Page(Page {
             slug,
-            guide: markdown::parse_guide(source)?,
+            guide: markdown::parse_guide(read_source(root, path)?)?,
         }),
     })
 }
@@ -333,15 +350,13 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
 }
 
 /// A YAML file that is a list of entries (FAQ, troubleshooting), each keeping its file and index.
-fn entries<T: serde::de::DeserializeOwned>(source: Source) -> Result<Vec<Entry<T>>, Diagnostic> {
-    let list: Vec<T> = yaml::parse(&source.path, &source.text, 0)?;
-    Ok(list
-        .into_iter()
+fn entries<T>((list, source): (Vec<T>, Source)) -> Vec<Entry<T>> {
+    list.into_iter()
         .enumerate()
         .map(|(index, data)| Entry {
             data,
             source: source.clone(),
             index,
         })
-        .collect())
+        .collect()
 }

@@ -1,14 +1,20 @@
-//! YAML parsing, kept in one file so the parser can be swapped (serde_yaml is archived).
+//! YAML parsing, kept in this module so the parser can be swapped (serde_yaml is archived).
 //!
-//! serde_yaml turns a file into typed data and reports the line and column of the first fault;
-//! yaml-rust2's event parser records where every value stands ([`Spans`]), so later checks can
-//! point at `servers.smtp[1].port` rather than at the file.
+//! A file is read once, by yaml-rust2's event parser. Its events record where every value stands
+//! ([`Spans`]), so later checks can point at `servers.imap[0].port` rather than at the file, and
+//! the same events become the typed data ([`events`]). serde_yaml is the reference: a text the
+//! events do not turn into data beyond doubt (a fault, an anchor or tag, a tab...) is parsed by
+//! serde_yaml, whose value or error (with line, column and a hint) is the one used. So values and
+//! messages are serde_yaml's, and valid files, nearly all of them, are parsed once instead of
+//! twice.
+
+mod events;
 
 use crate::diagnostics::{Diagnostic, Location};
+use rustc_hash::FxHashMap;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::TScalarStyle;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Where a value stands in its file: 1-based line and column, its length on that line, and
 /// whether it is a block scalar (`|` or `>`), whose text starts on the next line.
@@ -21,10 +27,12 @@ pub struct Span {
 }
 
 /// Value positions by path: `name`, `servers.imap[0].port`, `[2].answer`. Keys are also recorded,
-/// as `path#key`, for findings about a key rather than its value.
+/// as `path#key`, for findings about a key rather than its value. (Every file's values are
+/// recorded and few are looked up: FxHash hashes these short keys several times faster than the
+/// standard hasher, and the paths come from the site's own files.)
 #[derive(Debug, Clone, Default)]
 pub struct Spans {
-    map: HashMap<String, Span>,
+    map: FxHashMap<String, Span>,
 }
 
 impl Spans {
@@ -47,117 +55,192 @@ impl Spans {
         }
     }
 
-    /// Records value positions of a YAML text. A text that does not parse yields no spans:
-    /// serde_yaml has already reported why.
+    /// Records value positions of a YAML text. A text that does not parse yields the spans
+    /// before the fault: serde_yaml reports the fault.
     pub fn of(text: &str) -> Spans {
-        let mut spans = Spans::default();
-        let mut parser = Parser::new_from_str(text);
-        // One frame per open collection: for a mapping, the pending key; for a sequence, the
-        // next index.
-        enum Frame {
-            Map { path: String, key: Option<String> },
-            Seq { path: String, next: usize },
-        }
-        let mut stack: Vec<Frame> = Vec::new();
-        let child_path = |stack: &mut Vec<Frame>| -> Option<String> {
-            match stack.last_mut() {
-                None => Some(String::new()),
-                Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
-                Some(Frame::Seq { path, next }) => {
-                    let p = format!("{path}[{next}]");
-                    *next += 1;
-                    Some(p)
-                }
-            }
-        };
-        loop {
-            let Ok((event, mark)) = parser.next_token() else {
-                return spans;
-            };
-            let line = mark.line();
-            let column = mark.col() + 1;
-            match event {
-                Event::StreamEnd => break,
-                Event::Scalar(value, style, ..) => {
-                    // A scalar in key position is a key; anything else is a value.
-                    if let Some(Frame::Map { path, key }) = stack.last_mut()
-                        && key.is_none()
-                    {
-                        let k = join(path, &value);
-                        spans.map.insert(
-                            format!("{k}#key"),
-                            Span {
-                                line,
-                                column,
-                                len: value.chars().count(),
-                                block: false,
-                            },
-                        );
-                        *key = Some(value);
-                        continue;
-                    }
-                    if let Some(p) = child_path(&mut stack) {
-                        let block = matches!(style, TScalarStyle::Literal | TScalarStyle::Folded);
-                        let quoted = matches!(style, TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted);
-                        let len = if block {
-                            1
-                        } else {
-                            value.chars().count() + if quoted { 2 } else { 0 }
-                        };
-                        spans.map.insert(
-                            p,
-                            Span {
-                                line,
-                                column,
-                                len,
-                                block,
-                            },
-                        );
-                    }
-                }
-                Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    let is_map = matches!(event, Event::MappingStart(..));
-                    let path = child_path(&mut stack).unwrap_or_default();
-                    spans.map.entry(path.clone()).or_insert(Span {
-                        line,
-                        column,
-                        len: 1,
-                        block: false,
-                    });
-                    stack.push(if is_map {
-                        Frame::Map { path, key: None }
-                    } else {
-                        Frame::Seq { path, next: 0 }
-                    });
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    stack.pop();
-                }
-                Event::Alias(_) => {
-                    child_path(&mut stack);
-                }
-                _ => {}
-            }
-        }
-        spans
+        read(text, false).spans
     }
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+/// One open collection while spans are recorded: for a mapping, the path of the pending key's
+/// value; for a sequence, the next index.
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, next: usize },
+}
+
+/// Records spans event by event.
+#[derive(Default)]
+struct Recorder {
+    spans: Spans,
+    stack: Vec<Frame>,
+}
+
+impl Recorder {
+    /// Whether the next scalar is a mapping's key.
+    fn at_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
+
+    /// The path of the next value in the innermost collection (and moves past it).
+    fn child_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { key, .. }) => key.take(),
+            Some(Frame::Seq { path, next }) => {
+                let p = format!("{path}[{next}]");
+                *next += 1;
+                Some(p)
+            }
+        }
+    }
+
+    fn event(&mut self, event: &Event, mark: Marker) {
+        let line = mark.line();
+        let column = mark.col() + 1;
+        match event {
+            Event::Scalar(value, style, ..) => {
+                // A scalar in key position is a key; anything else is a value.
+                if let Some(Frame::Map { path, key }) = self.stack.last_mut()
+                    && key.is_none()
+                {
+                    let value_path = join(path, value, "");
+                    self.spans.map.insert(
+                        join(path, value, "#key"),
+                        Span {
+                            line,
+                            column,
+                            len: value.chars().count(),
+                            block: false,
+                        },
+                    );
+                    *key = Some(value_path);
+                    return;
+                }
+                if let Some(p) = self.child_path() {
+                    let block = matches!(style, TScalarStyle::Literal | TScalarStyle::Folded);
+                    let quoted = matches!(style, TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted);
+                    let len = if block {
+                        1
+                    } else {
+                        value.chars().count() + if quoted { 2 } else { 0 }
+                    };
+                    self.spans.map.insert(
+                        p,
+                        Span {
+                            line,
+                            column,
+                            len,
+                            block,
+                        },
+                    );
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_map = matches!(event, Event::MappingStart(..));
+                let path = self.child_path().unwrap_or_default();
+                self.spans.map.entry(path.clone()).or_insert(Span {
+                    line,
+                    column,
+                    len: 1,
+                    block: false,
+                });
+                self.stack.push(if is_map {
+                    Frame::Map { path, key: None }
+                } else {
+                    Frame::Seq { path, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            Event::Alias(_) => {
+                self.child_path();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `path.key` (or `key` at the top) followed by `suffix`, in one allocation.
+fn join(path: &str, key: &str, suffix: &str) -> String {
+    let mut p = String::with_capacity(path.len() + 1 + key.len() + suffix.len());
+    if !path.is_empty() {
+        p.push_str(path);
+        p.push('.');
+    }
+    p.push_str(key);
+    p.push_str(suffix);
+    p
+}
+
+/// A text read by the event parser: its spans and, when `keep` asked for them and nothing
+/// calls for serde_yaml, its events.
+struct Read {
+    spans: Spans,
+    events: Option<Vec<Event>>,
+}
+
+fn read(text: &str, keep: bool) -> Read {
+    let mut recorder = Recorder::default();
+    let mut gate = if keep { events::Gate::new(text) } else { None };
+    let mut events = gate.is_some().then(Vec::new);
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let Ok((event, mark)) = parser.next_token() else {
+            return Read {
+                spans: recorder.spans,
+                events: None,
+            };
+        };
+        let at_key = recorder.at_key();
+        recorder.event(&event, mark);
+        let end = matches!(event, Event::StreamEnd);
+        if let (Some(g), Some(list)) = (&mut gate, &mut events) {
+            if g.admit(&event, mark, at_key) {
+                list.push(event);
+            } else {
+                gate = None;
+                events = None;
+            }
+        }
+        if end {
+            break;
+        }
+    }
+    Read {
+        spans: recorder.spans,
+        events,
+    }
+}
+
+/// Parses a YAML file into `T`, with the spans of its values (see [`parse`] for the errors).
+pub fn parse_with_spans<T: DeserializeOwned>(file: &str, text: &str) -> (Spans, Result<T, Diagnostic>) {
+    let read = read(text, true);
+    (read.spans, finish(file, text, 0, read.events))
 }
 
 /// Parses `text` (from `file`) into `T`, turning serde_yaml's error into a diagnostic with the
 /// line, column, and a hint. `line_offset` is added to lines (for front matter inside Markdown).
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize) -> Result<T, Diagnostic> {
+    let events = read(text, true).events;
+    finish(file, text, line_offset, events)
+}
+
+/// The value from the events when they give it beyond doubt, else serde_yaml's value or error.
+fn finish<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    line_offset: usize,
+    events: Option<Vec<Event>>,
+) -> Result<T, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error("yaml-empty", "the file is empty")
             .at(Location::new(file, line_offset + 1, 1))
             .help("write the file's keys; see docs/content.md for an example of every file kind"));
+    }
+    if let Some(value) = events.and_then(|e| events::from_events(e).ok()) {
+        return Ok(value);
     }
     serde_yaml::from_str::<T>(text).map_err(|err| to_diagnostic(file, text, line_offset, &err))
 }

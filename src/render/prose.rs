@@ -8,6 +8,7 @@
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{Auth, Client, PasswordKind, Protocol, Provider, Security, Server, Site, Source, Vocabulary};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -20,8 +21,14 @@ struct Origin {
 }
 
 /// The compiled content templates of a site.
+///
+/// Compiling thousands of templates takes a large site's check a while, and nothing else can
+/// start before it ends; so templates that stand alone (no `include`, `extends`, macros, blocks or
+/// components) are compiled in parts side by side, each part its own Tera instance.
 pub struct Prose {
-    tera: tera::Tera,
+    parts: Vec<tera::Tera>,
+    /// The part that holds each template that compiled.
+    part_of: HashMap<String, usize>,
     origins: HashMap<String, Origin>,
 }
 
@@ -43,18 +50,13 @@ impl Prose {
     /// Compiles every piece of prose of the site. Syntax errors become diagnostics; the templates
     /// that compiled are still usable.
     pub fn compile(site: &Site) -> (Prose, Vec<Diagnostic>) {
-        let mut prose = Prose {
-            tera: tera::Tera::new(),
-            origins: HashMap::new(),
-        };
-        // Escape data inserted into Markdown; entities are decoded again by the Markdown renderer.
-        prose.tera.autoescape_on(vec![""]);
+        let mut origins = HashMap::new();
         let mut diagnostics = Vec::new();
-        // Collected first and added in one batch: Tera re-links every template it holds each
+        // Collected first and added in batches: Tera re-links every template it holds each
         // time one is added, so adding them one at a time is quadratic in the size of the site.
         let mut pending: Vec<(String, &str)> = Vec::new();
         let mut add = |name: String, text, origin: Origin, _: &mut Vec<Diagnostic>| {
-            prose.origins.insert(name.clone(), origin);
+            origins.insert(name.clone(), origin);
             pending.push((name, text));
         };
         let guides = site
@@ -104,90 +106,175 @@ impl Prose {
                 );
             }
         }
-        prose.add_all(pending, &mut diagnostics);
+        // Templates that refer to others must share one instance; the others are split into as
+        // many runs, in order, as there are threads to compile them.
+        let parts = if pending.iter().any(|(_, text)| refers_to_templates(text)) {
+            1
+        } else {
+            rayon::current_num_threads().clamp(1, 16)
+        };
+        let size = pending.len().div_ceil(parts).max(1);
+        let compiled: Vec<(tera::Tera, Vec<Diagnostic>)> = pending
+            .par_chunks(size)
+            .map(|run| {
+                let mut tera = tera::Tera::new();
+                // Escape data inserted into Markdown; entities are decoded again by the Markdown
+                // renderer.
+                tera.autoescape_on(vec![""]);
+                let mut found = Vec::new();
+                add_all(&mut tera, run, &origins, &mut found);
+                (tera, found)
+            })
+            .collect();
+        let mut prose = Prose {
+            parts: Vec::with_capacity(compiled.len().max(1)),
+            part_of: HashMap::with_capacity(pending.len()),
+            origins,
+        };
+        for (tera, found) in compiled {
+            let part = prose.parts.len();
+            for name in tera.get_template_names() {
+                prose.part_of.insert(name.to_string(), part);
+            }
+            prose.parts.push(tera);
+            diagnostics.extend(found);
+        }
+        if prose.parts.is_empty() {
+            let mut tera = tera::Tera::new();
+            tera.autoescape_on(vec![""]);
+            prose.parts.push(tera);
+        }
         (prose, diagnostics)
     }
 
-    /// Adds templates in one batch. When the batch fails, each template is compiled on its own
-    /// to report every one that fails (with its line), and the others are added.
-    fn add_all(&mut self, pending: Vec<(String, &str)>, diagnostics: &mut Vec<Diagnostic>) {
-        let empty = self.tera.clone();
-        if self
-            .tera
-            .add_raw_templates(pending.iter().map(|(n, t)| (n.as_str(), *t)))
-            .is_ok()
-        {
-            return;
-        }
-        let mut good = Vec::with_capacity(pending.len());
-        for (name, text) in pending {
-            let mut alone = empty.clone();
-            match alone.add_raw_template(&name, text) {
-                Ok(()) => good.push((name, text)),
-                Err(e) => diagnostics.push(self.diagnostic(&name, &e)),
-            }
-        }
-        if self
-            .tera
-            .add_raw_templates(good.iter().map(|(n, t)| (n.as_str(), *t)))
-            .is_err()
-        {
-            // An error only the templates together have: add them one at a time.
-            for (name, text) in good {
-                if let Err(e) = self.tera.add_raw_template(&name, text) {
-                    diagnostics.push(self.diagnostic(&name, &e));
-                }
-            }
-        }
-    }
-
     pub fn has(&self, name: &str) -> bool {
-        self.tera.contains_template(name)
+        self.part_of.contains_key(name)
     }
 
     /// Renders a template to Markdown, or a diagnostic at the failing expression's line.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| self.diagnostic(name, &e))
+        // A name no part holds gets Tera's own "not found" error from the first part.
+        let part = self.part_of.get(name).copied().unwrap_or(0);
+        self.parts[part]
+            .render(name, context)
+            .map_err(|e| diagnostic(&self.origins, name, &e))
     }
+}
 
-    fn diagnostic(&self, name: &str, err: &tera::Error) -> Diagnostic {
-        let origin = self.origins.get(name).cloned().unwrap_or(Origin {
-            file: name.to_string(),
-            line: 1,
-            column: 1,
-        });
-        let (code, report) = match err.kind() {
-            tera::ErrorKind::SyntaxError(r) => ("template-syntax", Some(r)),
-            tera::ErrorKind::RenderingError(r) => ("template-data", Some(r)),
-            _ => ("template-data", None),
-        };
-        match report {
-            Some(r) => {
-                let span = r.span();
-                let line = origin.line + span.start_line.saturating_sub(1);
-                let column = if span.start_line <= 1 {
-                    origin.column + span.start_col
-                } else {
-                    span.start_col + 1
-                };
-                let len = if span.end_line == span.start_line {
-                    span.end_col.saturating_sub(span.start_col)
-                } else {
-                    1
-                };
-                let message = r.message().to_string();
-                let help = if code == "template-syntax" {
-                    "fix the expression; Tera expressions look like {{ imap.host }} and {% if pop3 %}...{% endif %}"
-                        .to_string()
-                } else {
-                    template_data_help(&message)
-                };
-                Diagnostic::error(code, message)
-                    .at(Location::new(origin.file, line, column).with_len(len))
-                    .help(help)
-            }
-            None => Diagnostic::error(code, err.to_string()).at(Location::new(origin.file, origin.line, origin.column)),
+/// Adds templates to `tera` in one batch. When the batch fails, each template is compiled on its
+/// own to report every one that fails (with its line), and the others are added.
+fn add_all(
+    tera: &mut tera::Tera,
+    pending: &[(String, &str)],
+    origins: &HashMap<String, Origin>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let empty = tera.clone();
+    if tera
+        .add_raw_templates(pending.iter().map(|(n, t)| (n.as_str(), *t)))
+        .is_ok()
+    {
+        return;
+    }
+    let mut good = Vec::with_capacity(pending.len());
+    for (name, text) in pending {
+        let mut alone = empty.clone();
+        match alone.add_raw_template(name, text) {
+            Ok(()) => good.push((name, *text)),
+            Err(e) => diagnostics.push(diagnostic(origins, name, &e)),
         }
+    }
+    if tera
+        .add_raw_templates(good.iter().map(|(n, t)| (n.as_str(), *t)))
+        .is_err()
+    {
+        // An error only the templates together have: add them one at a time.
+        for (name, text) in good {
+            if let Err(e) = tera.add_raw_template(name, text) {
+                diagnostics.push(diagnostic(origins, name, &e));
+            }
+        }
+    }
+}
+
+/// Whether a template refers to other templates or defines something they can use: `include`,
+/// `extends`, `import`, macros, blocks, components (also called as `<Name />` in expressions),
+/// `set_global`. Decided on the text, erring towards yes.
+fn refers_to_templates(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        rest = &rest[i + 1..];
+        let close = match rest.as_bytes().first() {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => continue,
+        };
+        let inner = &rest[1..];
+        let inner = &inner[..inner.find(close).unwrap_or(inner.len())];
+        if inner.contains('<') {
+            return true;
+        }
+        if close == "%}" {
+            let word = inner
+                .trim_start_matches(['-', ' ', '\t', '\n', '\r'])
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            let crossing = [
+                "include",
+                "extends",
+                "import",
+                "macro",
+                "component",
+                "block",
+                "set_global",
+            ];
+            if crossing.contains(&word) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A Tera error as a diagnostic at the template's place in its file.
+fn diagnostic(origins: &HashMap<String, Origin>, name: &str, err: &tera::Error) -> Diagnostic {
+    let origin = origins.get(name).cloned().unwrap_or(Origin {
+        file: name.to_string(),
+        line: 1,
+        column: 1,
+    });
+    let (code, report) = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) => ("template-syntax", Some(r)),
+        tera::ErrorKind::RenderingError(r) => ("template-data", Some(r)),
+        _ => ("template-data", None),
+    };
+    match report {
+        Some(r) => {
+            let span = r.span();
+            let line = origin.line + span.start_line.saturating_sub(1);
+            let column = if span.start_line <= 1 {
+                origin.column + span.start_col
+            } else {
+                span.start_col + 1
+            };
+            let len = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
+            let message = r.message().to_string();
+            let help = if code == "template-syntax" {
+                "fix the expression; Tera expressions look like {{ imap.host }} and {% if pop3 %}...{% endif %}"
+                    .to_string()
+            } else {
+                template_data_help(&message)
+            };
+            Diagnostic::error(code, message)
+                .at(Location::new(origin.file, line, column).with_len(len))
+                .help(help)
+        }
+        None => Diagnostic::error(code, err.to_string()).at(Location::new(origin.file, origin.line, origin.column)),
     }
 }
 
@@ -204,18 +291,25 @@ fn template_data_help(message: &str) -> String {
     "use a variable listed in docs/content.md (provider, client, imap, pop3, smtp, incoming, password, words)".into()
 }
 
+/// The 0-based line `index` of `text`, as `str::lines` gives it, found with `memchr` (every FAQ
+/// answer and troubleshooting entry is looked up in its file while compiling).
+fn line_at(text: &str, index: usize) -> Option<&str> {
+    let start = match index {
+        0 => 0,
+        _ => memchr::memchr_iter(b'\n', text.as_bytes()).nth(index - 1)? + 1,
+    };
+    text.get(start..)?.lines().next()
+}
+
 /// The origin of a YAML string value: a block scalar starts on the next line, at its indentation.
 fn yaml_origin(source: &Source, path: &str) -> Origin {
     match source.spans.get(path) {
         Some(span) if span.block => {
             // The scanner may mark a block scalar at its `|` indicator or at its first line.
-            let marker_line = source.text.lines().nth(span.line - 1).unwrap_or("").trim_end();
+            let marker_line = line_at(&source.text, span.line - 1).unwrap_or("").trim_end();
             let on_indicator = marker_line.ends_with(['|', '>', '-', '+']);
             let line = if on_indicator { span.line + 1 } else { span.line };
-            let indent = source
-                .text
-                .lines()
-                .nth(line - 1)
+            let indent = line_at(&source.text, line - 1)
                 .map(|l| l.len() - l.trim_start().len())
                 .unwrap_or(0);
             Origin {

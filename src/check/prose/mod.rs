@@ -35,7 +35,7 @@ mod scan;
 mod vocab;
 
 use super::Context;
-use super::text::{Kind, pieces};
+use super::text::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Protocol, Provider, Site};
 use judge::check_segment;
@@ -47,7 +47,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let site = cx.site;
     let known = Known::new(site);
     let mut out = Vec::new();
-    for piece in pieces(site) {
+    for piece in cx.pieces() {
         // Notes only count when they name one of their provider's own servers: skip the rest
         // without reading them closely.
         if piece.kind == Kind::ProviderNotes {
@@ -63,7 +63,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         }
         let segments = scan(&piece.text.body, &known.vocab);
         for seg in &segments {
-            check_segment(site, &known, &piece, seg, &mut out);
+            check_segment(site, &known, piece, seg, &mut out);
         }
     }
     out
