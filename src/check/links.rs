@@ -186,7 +186,7 @@ impl Anchors<'_> {
                     true
                 } else if let Some(page) = site.pages.iter().find(|pg| pg.slug == *slug) {
                     let name = prose::guide_name(&page.guide.source);
-                    match self.prose.render(&name, &prose::context(None, None)) {
+                    match self.prose.render(&name, &self.prose.context(None, None)) {
                         Ok(md) => {
                             collect_ids(&to_html(&md, 1), ids);
                             true
@@ -223,7 +223,7 @@ impl Anchors<'_> {
 
 /// The Markdown of a guide page, as the renderer composes it.
 fn guide_markdown(site: &Site, prose: &Prose, p: &Provider, c: &Client) -> Option<String> {
-    let ctx = prose::context(Some(p), Some(c));
+    let ctx = prose.context(Some(p), Some(c));
     let generic = match &c.guide {
         Some(g) => prose.render(&prose::guide_name(&g.source), &ctx).ok()?,
         None => String::new(),

@@ -87,7 +87,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|group| {
             let (_, p, c) = &jobs[group[0]];
-            let context = prose::context(*p, *c);
+            let context = cx.prose.context(*p, *c);
             let jobs = &jobs;
             group.iter().filter_map(move |&i| {
                 let (name, ..) = &jobs[i];

@@ -145,7 +145,7 @@ pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
         let body = prose
             .render(
                 &crate::render::prose::guide_name(&page.guide.source),
-                &crate::render::prose::context(None, None),
+                &prose.context(None, None),
             )
             .map(|md| markdown_text(&md))
             .unwrap_or_default();

@@ -10,7 +10,7 @@ pub mod theme;
 pub mod views;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Client, Placement, Provider, Site};
+use crate::model::{Client, GuideOverride, Placement, Provider, Site};
 use prose::Prose;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -145,6 +145,9 @@ pub fn plan(site: &Site) -> Vec<(String, String)> {
 struct Renderer<'a> {
     site: &'a Site,
     entries: Entries<'a>,
+    /// Provider-specific steps by (provider, client): a lookup per guide page, where scanning
+    /// the list would make a build quadratic in the number of providers.
+    overrides: HashMap<(&'a str, &'a str), &'a GuideOverride>,
     prose: &'a Prose,
     theme: &'a Theme,
     opts: &'a RenderOptions,
@@ -262,12 +265,12 @@ impl<'a> Renderer<'a> {
     }
 
     fn guide_markdown(&self, p: &Provider, c: &Client) -> Result<String, Diagnostic> {
-        let ctx = prose::context(Some(p), Some(c));
+        let ctx = self.prose.context(Some(p), Some(c));
         let generic = match &c.guide {
             Some(g) => self.prose.render(&prose::guide_name(&g.source), &ctx)?,
             None => String::new(),
         };
-        Ok(match self.site.guide_override(&p.slug, &c.slug) {
+        Ok(match self.overrides.get(&(p.slug.as_str(), c.slug.as_str())) {
             Some(o) => {
                 let extra = self.prose.render(&prose::guide_name(&o.guide.source), &ctx)?;
                 match o.guide.front.placement.unwrap_or_default() {
@@ -434,7 +437,7 @@ impl<'a> Renderer<'a> {
     fn free_page(&self, page: &crate::model::Page) -> Result<OutputFile, Diagnostic> {
         let md = self
             .prose
-            .render(&prose::guide_name(&page.guide.source), &prose::context(None, None))?;
+            .render(&prose::guide_name(&page.guide.source), &self.prose.context(None, None))?;
         let body_html = markdown::to_html(&md, 0);
         let url = format!("/{}/", page.slug);
         let title = page
@@ -573,9 +576,15 @@ pub fn render_pages_with(
     sel: &Selection,
     sink: Sink,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut overrides = HashMap::new();
+    for o in &site.overrides {
+        // The first one, as `Site::guide_override` finds it.
+        overrides.entry((o.provider.as_str(), o.client.as_str())).or_insert(o);
+    }
     let r = Renderer {
         site,
         entries: Entries::new(site),
+        overrides,
         prose,
         theme,
         opts,

@@ -26,6 +26,11 @@ struct Origin {
 /// start before it ends; so templates that stand alone (no `include`, `extends`, macros, blocks or
 /// components) are compiled in parts side by side, each part its own Tera instance.
 pub struct Prose {
+    /// Per client slug, the `client` and `words` variables, converted to template values once:
+    /// a vocabulary is two maps, and every piece of prose about a client needs it.
+    clients: HashMap<String, (tera::Value, tera::Value)>,
+    /// `words` of prose that speaks no particular client's language.
+    neutral_words: tera::Value,
     parts: Vec<tera::Tera>,
     /// The part that holds each template that compiled.
     part_of: HashMap<String, usize>,
@@ -126,7 +131,24 @@ impl Prose {
                 (tera, found)
             })
             .collect();
+        let clients = site
+            .clients
+            .iter()
+            .map(|c| {
+                let words = ClientWords {
+                    name: &c.data.name,
+                    slug: &c.slug,
+                };
+                let values = (
+                    tera::Value::from_serializable(&words),
+                    tera::Value::from_serializable(&c.data.vocabulary),
+                );
+                (c.slug.clone(), values)
+            })
+            .collect();
         let mut prose = Prose {
+            clients,
+            neutral_words: tera::Value::from_serializable(&neutral_vocabulary()),
             parts: Vec::with_capacity(compiled.len().max(1)),
             part_of: HashMap::with_capacity(pending.len()),
             origins,
@@ -390,50 +412,60 @@ struct ClientWords<'a> {
     slug: &'a str,
 }
 
-/// The variables of a piece of prose about `provider`, in `client`'s words when given.
-pub fn context(provider: Option<&Provider>, client: Option<&Client>) -> tera::Context {
-    let mut ctx = tera::Context::new();
-    let words = client.map(|c| &c.data.vocabulary);
-    if let Some(c) = client {
+impl Prose {
+    /// The variables of a piece of prose about `provider`, in `client`'s words when given.
+    pub fn context(&self, provider: Option<&Provider>, client: Option<&Client>) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        let words = client.map(|c| &c.data.vocabulary);
+        match client {
+            Some(c) => match self.clients.get(&c.slug) {
+                Some((client_value, words_value)) => {
+                    ctx.insert_value("client", client_value.clone());
+                    ctx.insert_value("words", words_value.clone());
+                }
+                // A client the site did not have when the prose was compiled.
+                None => {
+                    ctx.insert(
+                        "client",
+                        &ClientWords {
+                            name: &c.data.name,
+                            slug: &c.slug,
+                        },
+                    );
+                    ctx.insert("words", &c.data.vocabulary);
+                }
+            },
+            None => ctx.insert_value("words", self.neutral_words.clone()),
+        }
+        let Some(p) = provider else { return ctx };
         ctx.insert(
-            "client",
-            &ClientWords {
-                name: &c.data.name,
-                slug: &c.slug,
+            "provider",
+            &ProviderWords {
+                name: &p.data.name,
+                short_name: p.short_name(),
+                slug: &p.slug,
+                domains: &p.data.domains,
+                domain: p.data.domains.first().map(String::as_str).unwrap_or(""),
+                help_url: p.data.help_url.as_deref(),
+                password_kind: p.data.password.kind.id(),
+                app_password_url: p.data.password.app_password_url.as_deref(),
             },
         );
-        ctx.insert("words", &c.data.vocabulary);
-    } else {
-        ctx.insert("words", &neutral_vocabulary());
-    }
-    let Some(p) = provider else { return ctx };
-    ctx.insert(
-        "provider",
-        &ProviderWords {
-            name: &p.data.name,
-            short_name: p.short_name(),
-            slug: &p.slug,
-            domains: &p.data.domains,
-            domain: p.data.domains.first().map(String::as_str).unwrap_or(""),
-            help_url: p.data.help_url.as_deref(),
-            password_kind: p.data.password.kind.id(),
-            app_password_url: p.data.password.app_password_url.as_deref(),
-        },
-    );
-    for protocol in Protocol::ALL {
-        if let Some(server) = p.preferred(protocol) {
-            ctx.insert(protocol.id(), &ServerWords::new(server, protocol, words));
+        for protocol in Protocol::ALL {
+            if let Some(server) = p.preferred(protocol) {
+                ctx.insert(protocol.id(), &ServerWords::new(server, protocol, words));
+            }
         }
+        if let Some((server, protocol)) = p
+            .preferred(Protocol::Imap)
+            .map(|s| (s, Protocol::Imap))
+            .or_else(|| p.preferred(Protocol::Pop3).map(|s| (s, Protocol::Pop3)))
+        {
+            ctx.insert("incoming", &ServerWords::new(server, protocol, words));
+        }
+        ctx.insert("password", password_phrase(p.data.password.kind));
+        ctx
     }
-    if let Some((server, protocol)) = p
-        .preferred(Protocol::Imap)
-        .map(|s| (s, Protocol::Imap))
-        .or_else(|| p.preferred(Protocol::Pop3).map(|s| (s, Protocol::Pop3)))
-    {
-        ctx.insert("incoming", &ServerWords::new(server, protocol, words));
-    }
-    ctx.insert("password", password_phrase(p.data.password.kind));
-    ctx
 }
 
 fn password_phrase(kind: PasswordKind) -> &'static str {

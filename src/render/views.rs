@@ -219,9 +219,9 @@ impl<'a> LazyContext<'a> {
         }
     }
 
-    fn get(&mut self) -> &tera::Context {
+    fn get(&mut self, prose: &Prose) -> &tera::Context {
         self.ctx
-            .get_or_insert_with(|| prose::context(self.provider, self.client))
+            .get_or_insert_with(|| prose.context(self.provider, self.client))
     }
 }
 
@@ -273,7 +273,7 @@ pub fn faq_entries(entries: &Entries, prose: &Prose, provider: Option<&Provider>
                 .clone()
                 .unwrap_or_else(|| super::markdown::slugify(&entry.data.question)),
             question: entry.data.question.clone(),
-            answer_html: prose_html(prose, &name, ctx.get(), 2)?,
+            answer_html: prose_html(prose, &name, ctx.get(prose), 2)?,
             provider_name: provider.map(|p| p.data.name.clone()),
         });
     }
@@ -319,13 +319,13 @@ pub fn trouble_entries(
             symptom_html: prose_html(
                 prose,
                 &prose::entry_name(&entry.source, entry.index, "symptom"),
-                ctx.get(),
+                ctx.get(prose),
                 2,
             )?,
             fix_html: prose_html(
                 prose,
                 &prose::entry_name(&entry.source, entry.index, "fix"),
-                ctx.get(),
+                ctx.get(prose),
                 2,
             )?,
             title,
@@ -348,7 +348,7 @@ pub fn provider_view<'a>(
         let name = prose::provider_field_name(p, &format!("prerequisites[{i}].body"));
         prerequisites.push(PrerequisiteView {
             title: &pre.title,
-            body_html: prose_html(prose, &name, ctx.get(), 2)?,
+            body_html: prose_html(prose, &name, ctx.get(prose), 2)?,
         });
     }
     Ok(ProviderView {
