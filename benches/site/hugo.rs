@@ -207,7 +207,7 @@ fn servers_table(p: &Provider) -> String {
 
 /// A provider's page: summary, servers, password, prerequisites, notes, its FAQ, its guides.
 fn provider_page(site: &Site, prose: &Prose, clients: &[&Client], p: &Provider, servers: &str) -> String {
-    let ctx = prose::context(Some(p), None);
+    let ctx = prose.context(Some(p), None);
     let mut page = front(
         &format!("{} settings", p.data.name),
         &format!("{} mail server settings", p.data.name),
@@ -251,7 +251,7 @@ fn provider_page(site: &Site, prose: &Prose, clients: &[&Client], p: &Provider, 
 /// A provider's guide for a client: the settings, the client's guide with the provider's own
 /// steps placed as they ask, the troubleshooting entries that apply, and links back.
 fn guide_page(site: &Site, prose: &Prose, p: &Provider, c: &Client, servers: &str) -> String {
-    let ctx = prose::context(Some(p), Some(c));
+    let ctx = prose.context(Some(p), Some(c));
     let generic = c
         .guide
         .as_ref()
