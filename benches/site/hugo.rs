@@ -327,13 +327,13 @@ fn write_faq_and_troubleshooting(dir: &Path, site: &Site, prose: &Prose) {
         let answer = fill(
             prose,
             &prose::entry_name(&e.source, e.index, "answer"),
-            &prose::context(owner, None),
+            &prose.context(owner, None),
         );
         let _ = writeln!(faq, "### {}\n\n{answer}\n", e.data.question);
     }
     for e in &site.troubleshooting {
         let owner = e.data.provider.as_deref().and_then(|s| site.provider(s));
-        let ctx = prose::context(owner, None);
+        let ctx = prose.context(owner, None);
         let symptom = fill(prose, &prose::entry_name(&e.source, e.index, "symptom"), &ctx);
         let fix = fill(prose, &prose::entry_name(&e.source, e.index, "fix"), &ctx);
         let _ = writeln!(trouble, "### {}\n\n{symptom}\n\n{fix}\n", e.data.title);
@@ -348,7 +348,7 @@ fn write_free_pages(dir: &Path, site: &Site, prose: &Prose) {
         let body = fill(
             prose,
             &prose::guide_name(&page.guide.source),
-            &prose::context(None, None),
+            &prose.context(None, None),
         );
         let title = page.guide.front.title.clone().unwrap_or_else(|| page.slug.clone());
         let description = page.guide.front.description.clone().unwrap_or_default();
