@@ -6,18 +6,22 @@
 //! mail app), mail apps, FAQ answers, troubleshooting entries and free pages (by their text). The
 //! prose is rendered exactly as on the pages, then reduced to plain text.
 //!
-//! The file name carries a fingerprint of its content (`/static/search-index.<hash>.json`), like
-//! the theme's assets, so hosts can cache it forever; templates receive its URL as `search_index`.
-//! The bytes depend only on the content, so two builds of the same site give the same file.
+//! The file is `/static/search-index.json`, a name without a fingerprint: every page links it, so
+//! a fingerprint would change every page of the site whenever any content changes, and a deploy
+//! would upload them all. Browsers revalidate it like any unfingerprinted file (as with Zola's
+//! search index); templates receive its URL as `search_index`. The bytes depend only on the
+//! content, so two builds of the same site give the same file.
 
 use crate::model::{Protocol, Provider, Site};
 use crate::render::OutputFile;
 use crate::render::markdown::to_html;
 use crate::render::prose::Prose;
-use crate::render::theme::fingerprint;
 use crate::render::views::{Entries, faq_entries, trouble_entries};
 use rayon::prelude::*;
 use serde::Serialize;
+
+/// Where the index is published, relative to the output folder.
+pub const PATH: &str = "static/search-index.json";
 
 /// Version of the index format (docs/search.md); `search.js` ignores an index of another version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -29,7 +33,7 @@ const MAX_TEXT: usize = 1200;
 /// The index file and the URL the pages refer to it by.
 #[derive(Debug, Clone)]
 pub struct SearchIndex {
-    /// Root-relative URL, e.g. `/static/search-index.0123456789.json`.
+    /// Root-relative URL: `/static/search-index.json`.
     pub url: String,
     pub file: OutputFile,
 }
@@ -66,7 +70,7 @@ pub fn index(site: &Site, prose: &Prose) -> SearchIndex {
         entries: &entries,
     })
     .expect("the index is plain strings and numbers, which always serialise");
-    let path = format!("static/search-index.{}.json", fingerprint(&json));
+    let path = PATH.to_string();
     SearchIndex {
         url: format!("/{path}"),
         file: OutputFile::new(path, json),

@@ -100,9 +100,6 @@ struct ClientFiles {
     value: serde_json::Value,
 }
 
-/// Where `serve` publishes the search index (see [`Session::finish`]).
-const SEARCH_INDEX: &str = "static/search-index.json";
-
 impl Session {
     /// Loads, checks and renders the whole site at `root`. `base_url` is the address pages are
     /// served at (canonical links and the sitemap point there).
@@ -341,13 +338,7 @@ impl Session {
         }
         let theme = self.theme.as_mut().expect("the theme was loaded just above");
         render::set_globals(theme, site, &self.base_url);
-        let mut opts = render_options(&self.checked, self.base_url.clone());
-        // The search index's name carries a fingerprint of its content, and every page links
-        // it: any edit would change every page. Served without caching, it needs no fingerprint.
-        if let Some(search) = opts.search.as_mut() {
-            search.url = format!("/{SEARCH_INDEX}");
-            search.file.path = SEARCH_INDEX.to_string();
-        }
+        let opts = render_options(&self.checked, self.base_url.clone());
         // Pages whose shared inputs changed: the navigation on every page, a provider's extras.
         let globals = render::globals_fingerprint(site, &self.base_url);
         if globals != self.rendered_globals || !self.built {
