@@ -9,7 +9,7 @@
 
 use super::Context;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Client, GuideOverride, Provider};
+use crate::model::{Client, Provider};
 use crate::render::prose;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -20,12 +20,7 @@ type Job<'a> = (String, Option<&'a Provider>, Option<&'a Client>);
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let site = cx.site;
     let clients = site.published_clients();
-    // Looked up once per (provider, client) pair: a scan of the list each time would make the
-    // rule quadratic in the number of providers.
-    let mut overrides: HashMap<(&str, &str), &GuideOverride> = HashMap::new();
-    for o in &site.overrides {
-        overrides.entry((o.provider.as_str(), o.client.as_str())).or_insert(o);
-    }
+    let overrides = site.guide_overrides_by_pair();
     let mut jobs: Vec<Job> = Vec::new();
     for p in &site.providers {
         for c in &clients {

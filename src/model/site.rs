@@ -5,7 +5,7 @@ use super::{Client, FaqEntry, GuideOverride, Page, Provider, Source, Troubleshoo
 use crate::diagnostics::Severity;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 /// `site.yaml`.
@@ -131,5 +131,16 @@ impl Site {
         self.overrides
             .iter()
             .find(|o| o.provider == provider && o.client == client)
+    }
+
+    /// [`Site::guide_override`] for every (provider, client) pair at once, for code that looks up
+    /// every pair: scanning the list for each would be quadratic in the number of providers.
+    pub fn guide_overrides_by_pair(&self) -> HashMap<(&str, &str), &GuideOverride> {
+        let mut by_pair = HashMap::with_capacity(self.overrides.len());
+        for o in &self.overrides {
+            // The first one, as `guide_override` finds it.
+            by_pair.entry((o.provider.as_str(), o.client.as_str())).or_insert(o);
+        }
+        by_pair
     }
 }

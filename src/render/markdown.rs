@@ -65,9 +65,7 @@ fn html_of(mut events: Vec<Event<'_>>, shift: u8) -> String {
     let mut out = String::with_capacity(events.len() * 16);
     html::push_html(&mut out, with_captions(events).into_iter());
     // pulldown-cmark puts a line break after every block; pages are smaller without them.
-    let compact = crate::write::minify::compact(scope_column_headers(&out).as_bytes());
-    // Only ASCII whitespace is removed or added, always between whole UTF-8 sequences.
-    String::from_utf8(compact).expect("compacting keeps UTF-8 valid")
+    crate::write::minify::compact(&scope_column_headers(&out))
 }
 
 /// Gives every Markdown table a `<caption>`, which screen readers announce with the table: the

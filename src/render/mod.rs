@@ -576,15 +576,10 @@ pub fn render_pages_with(
     sel: &Selection,
     sink: Sink,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut overrides = HashMap::new();
-    for o in &site.overrides {
-        // The first one, as `Site::guide_override` finds it.
-        overrides.entry((o.provider.as_str(), o.client.as_str())).or_insert(o);
-    }
     let r = Renderer {
         site,
         entries: Entries::new(site),
-        overrides,
+        overrides: site.guide_overrides_by_pair(),
         prose,
         theme,
         opts,

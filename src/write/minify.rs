@@ -271,8 +271,8 @@ fn text_end(input: &[u8], from: usize, template: bool) -> usize {
 
 /// Removes whitespace a browser does not show and comments from HTML, in one pass (see the
 /// module docs).
-pub fn compact(input: &[u8]) -> Vec<u8> {
-    compact_source(input, false)
+pub fn compact(html: &str) -> String {
+    text(compact_source(html.as_bytes(), false))
 }
 
 /// [`compact`] for a Tera template of HTML, before it is compiled. Tera tags are copied as they
@@ -280,7 +280,11 @@ pub fn compact(input: &[u8]) -> Vec<u8> {
 /// tag is on its other side, where whitespace never shows whatever the tag renders to. A comment
 /// that holds a Tera tag is kept, so no `{% if %}` loses its `{% endif %}`.
 pub fn compact_template(template: &str) -> String {
-    let bytes = compact_source(template.as_bytes(), true);
+    text(compact_source(template.as_bytes(), true))
+}
+
+/// The compacted bytes of a text as text.
+fn text(bytes: Vec<u8>) -> String {
     // Only ASCII whitespace is removed or added, always between whole UTF-8 sequences.
     String::from_utf8(bytes).expect("compacting keeps UTF-8 valid")
 }
@@ -358,7 +362,7 @@ mod tests {
     use super::{compact, compact_template};
 
     fn c(html: &str) -> String {
-        String::from_utf8(compact(html.as_bytes())).expect("compact keeps UTF-8: it only removes ASCII bytes")
+        compact(html)
     }
 
     #[test]
