@@ -154,14 +154,20 @@ pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOpti
         None => Default::default(),
     };
     // The search index is built from the same rendered prose as the pages that link to it.
+    let entries = match (&checked.site, &checked.prose) {
+        (Some(site), Some(prose)) => render::views::EntryViews::new(site, prose),
+        _ => render::views::EntryViews::default(),
+    };
     let search = match (&checked.site, &checked.prose) {
-        (Some(site), Some(prose)) => Some(outputs::search::index(site, prose)),
+        (Some(site), Some(prose)) => Some(outputs::search::index(site, prose, &entries)),
         _ => None,
     };
     render::RenderOptions {
         base_url,
         extras,
         search,
+        entries,
+        guide_skeletons: true,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::model::{Protocol, Provider, Site};
 use crate::render::OutputFile;
 use crate::render::markdown::to_html;
 use crate::render::prose::Prose;
-use crate::render::views::{Entries, faq_entries, trouble_entries};
+use crate::render::views::EntryViews;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -63,8 +63,8 @@ pub struct Entry {
 
 /// Builds the index of a site. Prose that fails to render is left out here: the page that shows
 /// it fails the build with the error at its line.
-pub fn index(site: &Site, prose: &Prose) -> SearchIndex {
-    let entries = entries(site, prose);
+pub fn index(site: &Site, prose: &Prose, views: &EntryViews) -> SearchIndex {
+    let entries = entries(site, prose, views);
     let json = serde_json::to_vec(&Index {
         version: FORMAT_VERSION,
         entries: &entries,
@@ -79,7 +79,7 @@ pub fn index(site: &Site, prose: &Prose) -> SearchIndex {
 
 /// The entries in the order a reader would rank equal matches: providers, mail apps, guides,
 /// FAQ, troubleshooting, free pages.
-pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
+pub fn entries(site: &Site, prose: &Prose, views: &EntryViews) -> Vec<Entry> {
     let clients = site.published_clients();
     let mut out = Vec::new();
     for p in &site.providers {
@@ -131,18 +131,17 @@ pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
             });
         }
     }
-    // The FAQ and troubleshooting entries of every provider are rendered, in parallel; collecting
-    // keeps the order.
+    // Text from every provider's FAQ and troubleshooting entries, in parallel; collecting keeps
+    // the order.
     let owners: Vec<Option<&Provider>> = std::iter::once(None).chain(site.providers.iter().map(Some)).collect();
-    let index = Entries::new(site);
     let faq: Vec<Vec<Entry>> = owners
         .par_iter()
-        .map(|&owner| faq_search_entries(&index, prose, owner))
+        .map(|&owner| faq_search_entries(views, owner))
         .collect();
     out.extend(faq.into_iter().flatten());
     let trouble: Vec<Vec<Entry>> = owners
         .par_iter()
-        .map(|&owner| trouble_search_entries(&index, prose, owner))
+        .map(|&owner| trouble_search_entries(views, owner))
         .collect();
     out.extend(trouble.into_iter().flatten());
     for page in &site.pages {
@@ -171,13 +170,14 @@ pub fn entries(site: &Site, prose: &Prose) -> Vec<Entry> {
     out
 }
 
-fn faq_search_entries(index: &Entries, prose: &Prose, owner: Option<&Provider>) -> Vec<Entry> {
-    faq_entries(index, prose, owner)
+fn faq_search_entries(views: &EntryViews, owner: Option<&Provider>) -> Vec<Entry> {
+    views
+        .faq(owner)
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .map(|e| Entry {
             kind: "faq",
-            title: e.question,
+            title: e.question.clone(),
             url: format!("/faq/#{}", e.id),
             domains: vec![],
             keywords: owner.map(|p| vec![p.short_name().to_string()]).unwrap_or_default(),
@@ -186,15 +186,16 @@ fn faq_search_entries(index: &Entries, prose: &Prose, owner: Option<&Provider>) 
         .collect()
 }
 
-fn trouble_search_entries(index: &Entries, prose: &Prose, owner: Option<&Provider>) -> Vec<Entry> {
-    trouble_entries(index, prose, owner, None)
+fn trouble_search_entries(views: &EntryViews, owner: Option<&Provider>) -> Vec<Entry> {
+    views
+        .trouble(owner)
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .map(|e| {
             let text = format!("{} {}", html_text(&e.symptom_html), html_text(&e.fix_html));
             Entry {
                 kind: "troubleshooting",
-                title: e.title,
+                title: e.title.clone(),
                 url: format!("/troubleshooting/#{}", e.id),
                 domains: vec![],
                 keywords: owner.map(|p| vec![p.short_name().to_string()]).unwrap_or_default(),

@@ -19,7 +19,19 @@ pub fn to_html(markdown: &str, shift: u8) -> String {
 
 /// [`to_html`] and the steps of a HowTo (the text of each item of the ordered lists) from one parse, for guide pages, which need both.
 pub fn to_html_and_steps(markdown: &str, shift: u8) -> (String, Vec<String>) {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    html_and_steps_of(parse(markdown).0, shift)
+}
+
+/// The events of `markdown`, and whether it defines link references (`[label]: url`).
+pub(super) fn parse(markdown: &str) -> (Vec<Event<'_>>, bool) {
+    let mut parser = Parser::new_ext(markdown, options());
+    let events: Vec<Event> = parser.by_ref().collect();
+    let references = parser.reference_definitions().iter().next().is_some();
+    (events, references)
+}
+
+/// [`to_html_and_steps`] of parsed events.
+pub(super) fn html_and_steps_of(events: Vec<Event<'_>>, shift: u8) -> (String, Vec<String>) {
     let steps = steps_of(events.iter());
     (html_of(events, shift), steps)
 }

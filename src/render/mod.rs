@@ -6,6 +6,7 @@
 pub mod jsonld;
 pub mod markdown;
 pub mod prose;
+pub mod skeleton;
 pub mod theme;
 pub mod views;
 
@@ -45,6 +46,12 @@ pub struct RenderOptions {
     pub extras: HashMap<String, ProviderExtras>,
     /// The site search index (`outputs::search`); pages get its URL as `search_index`.
     pub search: Option<crate::outputs::search::SearchIndex>,
+    /// The FAQ and troubleshooting entries, rendered once for pages and the search index.
+    pub entries: EntryViews,
+    /// Parse each guide's Markdown once per skeleton (see [`skeleton`]) instead of once per page.
+    /// The pages are the same bytes either way; off, a large site builds slower. Tests turn it off
+    /// to compare.
+    pub guide_skeletons: bool,
 }
 
 /// Which pages to render: all of them for `build`, or only those a change touched for `serve`'s
@@ -152,6 +159,9 @@ struct Renderer<'a> {
     theme: &'a Theme,
     opts: &'a RenderOptions,
     clients: Vec<&'a Client>,
+    /// What each client's guide does with its variables, when guide skeletons are on.
+    guide_uses: HashMap<&'a str, skeleton::Uses>,
+    skeletons: skeleton::Skeletons,
 }
 
 impl<'a> Renderer<'a> {
@@ -228,7 +238,7 @@ impl<'a> Renderer<'a> {
     fn provider_pages(&self, p: &'a Provider, sel: &Selection) -> Result<Vec<OutputFile>, Diagnostic> {
         let empty = ProviderExtras::default();
         let extras = self.opts.extras.get(&p.slug).unwrap_or(&empty);
-        let view = provider_view(&self.entries, self.prose, p, &self.clients, extras)?;
+        let view = provider_view(&self.opts.entries, self.prose, p, &self.clients, extras)?;
         // Converted to a template value once and shared (an `Arc` inside) by the provider's pages.
         let view = tera::Value::from_serializable(&view);
         let mut out = Vec::with_capacity(self.clients.len() + 1);
@@ -264,15 +274,15 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
-    fn guide_markdown(&self, p: &Provider, c: &Client) -> Result<String, Diagnostic> {
-        let ctx = self.prose.context(Some(p), Some(c));
+    /// The Markdown of a guide page: the client's guide and the provider's own steps for it.
+    fn guide_markdown(&self, ctx: &tera::Context, p: &Provider, c: &Client) -> Result<String, Diagnostic> {
         let generic = match &c.guide {
-            Some(g) => self.prose.render(&prose::guide_name(&g.source), &ctx)?,
+            Some(g) => self.prose.render(&prose::guide_name(&g.source), ctx)?,
             None => String::new(),
         };
         Ok(match self.overrides.get(&(p.slug.as_str(), c.slug.as_str())) {
             Some(o) => {
-                let extra = self.prose.render(&prose::guide_name(&o.guide.source), &ctx)?;
+                let extra = self.prose.render(&prose::guide_name(&o.guide.source), ctx)?;
                 match o.guide.front.placement.unwrap_or_default() {
                     Placement::Before => format!("{extra}\n\n{generic}"),
                     Placement::After => format!("{generic}\n\n{extra}"),
@@ -283,9 +293,29 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// A guide page's steps as HTML, and the text of each step for its HowTo: from the guide's
+    /// skeleton when it can be shared, else from the page's own Markdown.
+    fn guide_html(&self, p: &Provider, c: &Client) -> Result<(String, Vec<String>), Diagnostic> {
+        if let Some(uses) = self.guide_uses.get(c.slug.as_str()) {
+            let uses = match self.overrides.get(&(p.slug.as_str(), c.slug.as_str())) {
+                Some(o) => uses.and(&skeleton::analyze(&o.guide.body)),
+                None => uses.clone(),
+            };
+            let mut vars = prose::Variables::new(Some(p), Some(c));
+            if let Some(slots) = skeleton::Slots::take(&mut vars, &uses)
+                // A template error is reported from the page's own variables, below.
+                && let Ok(md) = self.guide_markdown(&vars.context(self.prose), p, c)
+                && let Some(done) = self.skeletons.html_and_steps(md, &slots, 1)
+            {
+                return Ok(done);
+            }
+        }
+        let md = self.guide_markdown(&self.prose.context(Some(p), Some(c)), p, c)?;
+        Ok(markdown::to_html_and_steps(&md, 1))
+    }
+
     fn guide_page(&self, p: &Provider, c: &Client, view: &tera::Value) -> Result<OutputFile, Diagnostic> {
-        let md = self.guide_markdown(p, c)?;
-        let (guide_html, steps) = markdown::to_html_and_steps(&md, 1);
+        let (guide_html, steps) = self.guide_html(p, c)?;
         let url = format!("/{}/{}/", p.slug, c.slug);
         let title = format!("Set up {} in {}", p.data.name, c.data.name);
         let description = format!(
@@ -364,16 +394,16 @@ impl<'a> Renderer<'a> {
 
     fn faq_page(&self) -> Result<OutputFile, Diagnostic> {
         #[derive(Serialize)]
-        struct Group {
+        struct Group<'b> {
             title: String,
-            entries: Vec<FaqView>,
+            entries: &'b [FaqView],
         }
         let mut groups = vec![Group {
             title: "General".into(),
-            entries: faq_entries(&self.entries, self.prose, None)?,
+            entries: self.opts.entries.faq(None)?,
         }];
         for p in &self.site.providers {
-            let entries = faq_entries(&self.entries, self.prose, Some(p))?;
+            let entries = self.opts.entries.faq(Some(p))?;
             if !entries.is_empty() {
                 groups.push(Group {
                     title: p.data.name.clone(),
@@ -402,16 +432,16 @@ impl<'a> Renderer<'a> {
 
     fn troubleshooting_page(&self) -> Result<OutputFile, Diagnostic> {
         #[derive(Serialize)]
-        struct Group {
+        struct Group<'b> {
             title: String,
-            entries: Vec<TroubleView>,
+            entries: &'b [TroubleView],
         }
         let mut groups = vec![Group {
             title: "Any provider".into(),
-            entries: trouble_entries(&self.entries, self.prose, None, None)?,
+            entries: self.opts.entries.trouble(None)?,
         }];
         for p in &self.site.providers {
-            let entries = trouble_entries(&self.entries, self.prose, Some(p), None)?;
+            let entries = self.opts.entries.trouble(Some(p))?;
             if !entries.is_empty() {
                 groups.push(Group {
                     title: p.data.name.clone(),
@@ -584,7 +614,26 @@ pub fn render_pages_with(
         theme,
         opts,
         clients: site.published_clients(),
+        guide_uses: HashMap::new(),
+        skeletons: skeleton::Skeletons::default(),
     };
+    let mut r = r;
+    if opts.guide_skeletons {
+        r.guide_uses = r
+            .clients
+            .iter()
+            .filter_map(|c| {
+                let guide = c.guide.as_ref()?;
+                // Words that look like a placeholder would be taken for one.
+                let words = serde_json::to_string(&c.data).unwrap_or_default();
+                let uses = match words.contains(skeleton::PREFIX) {
+                    true => skeleton::Uses::Unknown,
+                    false => skeleton::analyze(&guide.body),
+                };
+                Some((c.slug.as_str(), uses))
+            })
+            .collect();
+    }
     // The pages that are not per provider; some (the FAQ, the client pages) list every provider,
     // so they are rendered alongside the provider pages rather than after them.
     type Job<'j> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Sync + Send + 'j>;

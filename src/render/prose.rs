@@ -10,6 +10,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{Auth, Client, PasswordKind, Protocol, Provider, Security, Server, Site, Source, Vocabulary};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Where a template's first line stands in its file.
@@ -354,15 +355,17 @@ fn yaml_origin(source: &Source, path: &str) -> Origin {
 }
 
 /// A server as prose sees it: values in the words of the client the page is for.
-#[derive(Debug, Serialize)]
+///
+/// Strings are `Cow`s so that [`Variables::strings_mut`] can swap them for placeholders.
+#[derive(Debug, Clone, Serialize)]
 pub struct ServerWords<'a> {
-    pub host: &'a str,
+    pub host: Cow<'a, str>,
     pub port: u32,
     pub protocol: &'static str,
-    pub security: &'a str,
+    pub security: Cow<'a, str>,
     pub security_id: &'static str,
-    pub username: String,
-    pub auth: &'a str,
+    pub username: Cow<'a, str>,
+    pub auth: Cow<'a, str>,
     pub oauth2: bool,
 }
 
@@ -375,35 +378,44 @@ impl<'a> ServerWords<'a> {
             .find(|a| *a != Auth::OAuth2)
             .or(server.auth.first().copied());
         ServerWords {
-            host: &server.host,
+            host: Cow::Borrowed(&server.host),
             port: server.port,
             protocol: protocol.name(),
-            security: match words {
+            security: Cow::Borrowed(match words {
                 Some(w) => w.security_word(server.security),
                 None => server.security.label(),
-            },
+            }),
             security_id: server.security.id(),
-            username: server.username.describe(),
-            auth: match (words, auth) {
+            username: Cow::Owned(server.username.describe()),
+            auth: Cow::Borrowed(match (words, auth) {
                 (Some(w), Some(a)) => w.auth_word(a),
                 (None, Some(a)) => a.label(),
                 (_, None) => "",
-            },
+            }),
             oauth2: server.auth.contains(&Auth::OAuth2),
         }
     }
+
+    /// See [`Variables::strings_mut`]: `paths` are this server's four, `first` the number of
+    /// the first.
+    fn strings_mut(&mut self, paths: [&str; 4], first: usize, f: &mut impl FnMut(usize, &str, &mut Cow<'a, str>)) {
+        f(first, paths[0], &mut self.host);
+        f(first + 1, paths[1], &mut self.security);
+        f(first + 2, paths[2], &mut self.username);
+        f(first + 3, paths[3], &mut self.auth);
+    }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct ProviderWords<'a> {
-    name: &'a str,
-    short_name: &'a str,
-    slug: &'a str,
-    domains: &'a [String],
-    domain: &'a str,
-    help_url: Option<&'a str>,
+    name: Cow<'a, str>,
+    short_name: Cow<'a, str>,
+    slug: Cow<'a, str>,
+    domains: Vec<Cow<'a, str>>,
+    domain: Cow<'a, str>,
+    help_url: Option<Cow<'a, str>>,
     password_kind: &'static str,
-    app_password_url: Option<&'a str>,
+    app_password_url: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -412,13 +424,110 @@ struct ClientWords<'a> {
     slug: &'a str,
 }
 
-impl Prose {
-    /// The variables of a piece of prose about `provider`, in `client`'s words when given.
-    pub fn context(&self, provider: Option<&Provider>, client: Option<&Client>) -> tera::Context {
-        let mut ctx = tera::Context::new();
+/// One more than the highest number [`Variables::strings_mut`] gives a string other than a domain.
+const SERVER_STRINGS_END: usize = 23;
+
+/// The variables of a piece of prose, typed, before they become a Tera context: `provider`,
+/// `imap`, `pop3`, `smtp`, `incoming` and `password` from the provider, `client` and `words`
+/// from the client. Kept typed so that the guide skeletons (`render::skeleton`) can replace the
+/// provider's strings with placeholders and put the real ones back after Markdown.
+#[derive(Debug, Clone)]
+pub struct Variables<'a> {
+    client: Option<&'a Client>,
+    provider: Option<ProviderWords<'a>>,
+    /// `imap`, `pop3`, `smtp` (the preferred server of each protocol the provider has) and
+    /// `incoming` (IMAP, else POP3).
+    servers: Vec<(&'static str, ServerWords<'a>)>,
+    password: Option<Cow<'a, str>>,
+}
+
+impl<'a> Variables<'a> {
+    /// The variables of prose about `provider`, in `client`'s words when given.
+    pub fn new(provider: Option<&'a Provider>, client: Option<&'a Client>) -> Self {
+        let mut vars = Variables {
+            client,
+            provider: None,
+            servers: Vec::new(),
+            password: None,
+        };
+        let Some(p) = provider else { return vars };
         let words = client.map(|c| &c.data.vocabulary);
-        match client {
-            Some(c) => match self.clients.get(&c.slug) {
+        vars.provider = Some(ProviderWords {
+            name: Cow::Borrowed(&p.data.name),
+            short_name: Cow::Borrowed(p.short_name()),
+            slug: Cow::Borrowed(&p.slug),
+            domains: p.data.domains.iter().map(|d| Cow::Borrowed(d.as_str())).collect(),
+            domain: Cow::Borrowed(p.data.domains.first().map(String::as_str).unwrap_or("")),
+            help_url: p.data.help_url.as_deref().map(Cow::Borrowed),
+            password_kind: p.data.password.kind.id(),
+            app_password_url: p.data.password.app_password_url.as_deref().map(Cow::Borrowed),
+        });
+        for protocol in Protocol::ALL {
+            if let Some(server) = p.preferred(protocol) {
+                vars.servers
+                    .push((protocol.id(), ServerWords::new(server, protocol, words)));
+            }
+        }
+        if let Some((server, protocol)) = p
+            .preferred(Protocol::Imap)
+            .map(|s| (s, Protocol::Imap))
+            .or_else(|| p.preferred(Protocol::Pop3).map(|s| (s, Protocol::Pop3)))
+        {
+            vars.servers
+                .push(("incoming", ServerWords::new(server, protocol, words)));
+        }
+        vars.password = Some(Cow::Borrowed(password_phrase(p.data.password.kind)));
+        vars
+    }
+
+    /// Calls `f` with a number, the path (`provider.name`, `incoming.host`, `password`, ...) and
+    /// the value of every string that comes from the provider. Each path has its own number
+    /// whichever of the others a provider has (the `n`th domain is `SERVER_STRINGS_END + n`),
+    /// so that equal skeletons number their placeholders alike. Enumerations (`password_kind`,
+    /// `protocol`, `security_id`), numbers and the client's words are left out.
+    pub fn strings_mut(&mut self, mut f: impl FnMut(usize, &str, &mut Cow<'a, str>)) {
+        if let Some(p) = &mut self.provider {
+            f(0, "provider.name", &mut p.name);
+            f(1, "provider.short_name", &mut p.short_name);
+            f(2, "provider.slug", &mut p.slug);
+            f(3, "provider.domain", &mut p.domain);
+            if let Some(url) = &mut p.help_url {
+                f(4, "provider.help_url", url);
+            }
+            if let Some(url) = &mut p.app_password_url {
+                f(5, "provider.app_password_url", url);
+            }
+            for (n, d) in p.domains.iter_mut().enumerate() {
+                f(SERVER_STRINGS_END + n, "provider.domains", d);
+            }
+        }
+        if let Some(password) = &mut self.password {
+            f(6, "password", password);
+        }
+        for (name, server) in &mut self.servers {
+            let (first, paths) = match *name {
+                "imap" => (7, ["imap.host", "imap.security", "imap.username", "imap.auth"]),
+                "pop3" => (11, ["pop3.host", "pop3.security", "pop3.username", "pop3.auth"]),
+                "smtp" => (15, ["smtp.host", "smtp.security", "smtp.username", "smtp.auth"]),
+                _ => (
+                    19,
+                    [
+                        "incoming.host",
+                        "incoming.security",
+                        "incoming.username",
+                        "incoming.auth",
+                    ],
+                ),
+            };
+            server.strings_mut(paths, first, &mut f);
+        }
+    }
+
+    /// The Tera context of these variables; `prose` holds each client's words, converted once.
+    pub fn context(&self, prose: &Prose) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        match self.client {
+            Some(c) => match prose.clients.get(&c.slug) {
                 Some((client_value, words_value)) => {
                     ctx.insert_value("client", client_value.clone());
                     ctx.insert_value("words", words_value.clone());
@@ -435,36 +544,25 @@ impl Prose {
                     ctx.insert("words", &c.data.vocabulary);
                 }
             },
-            None => ctx.insert_value("words", self.neutral_words.clone()),
+            None => ctx.insert_value("words", prose.neutral_words.clone()),
         }
-        let Some(p) = provider else { return ctx };
-        ctx.insert(
-            "provider",
-            &ProviderWords {
-                name: &p.data.name,
-                short_name: p.short_name(),
-                slug: &p.slug,
-                domains: &p.data.domains,
-                domain: p.data.domains.first().map(String::as_str).unwrap_or(""),
-                help_url: p.data.help_url.as_deref(),
-                password_kind: p.data.password.kind.id(),
-                app_password_url: p.data.password.app_password_url.as_deref(),
-            },
-        );
-        for protocol in Protocol::ALL {
-            if let Some(server) = p.preferred(protocol) {
-                ctx.insert(protocol.id(), &ServerWords::new(server, protocol, words));
-            }
+        if let Some(p) = &self.provider {
+            ctx.insert("provider", p);
         }
-        if let Some((server, protocol)) = p
-            .preferred(Protocol::Imap)
-            .map(|s| (s, Protocol::Imap))
-            .or_else(|| p.preferred(Protocol::Pop3).map(|s| (s, Protocol::Pop3)))
-        {
-            ctx.insert("incoming", &ServerWords::new(server, protocol, words));
+        for (name, server) in &self.servers {
+            ctx.insert(*name, server);
         }
-        ctx.insert("password", password_phrase(p.data.password.kind));
+        if let Some(password) = &self.password {
+            ctx.insert("password", password);
+        }
         ctx
+    }
+}
+
+impl Prose {
+    /// The variables of a piece of prose about `provider`, in `client`'s words when given.
+    pub fn context(&self, provider: Option<&Provider>, client: Option<&Client>) -> tera::Context {
+        Variables::new(provider, client).context(self)
     }
 }
 

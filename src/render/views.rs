@@ -5,6 +5,7 @@ use super::markdown::{inline_html, to_html};
 use super::prose::{self, Prose};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Client, Entry, FaqEntry, Protocol, Provider, Server, Site, TroubleshootingEntry};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -156,8 +157,8 @@ pub struct ProviderView<'a> {
     pub prerequisites: Vec<PrerequisiteView<'a>>,
     pub protocols: Vec<ProtocolView<'a>>,
     pub guides: Vec<GuideLink<'a>>,
-    pub faq: Vec<FaqView>,
-    pub troubleshooting: Vec<TroubleView>,
+    pub faq: &'a [FaqView],
+    pub troubleshooting: &'a [TroubleView],
     pub files: Vec<FileLink>,
     pub dns: Vec<DnsRecord>,
     pub documentation: Vec<LinkView<'a>>,
@@ -260,6 +261,63 @@ impl<'a> Entries<'a> {
     }
 }
 
+/// Every FAQ entry and every troubleshooting entry in neutral words, rendered once per build.
+/// A provider's page, the FAQ and troubleshooting pages and the search index all list the same
+/// ones: rendering each list where it is used made every answer three times.
+#[derive(Default)]
+pub struct EntryViews {
+    /// By provider slug; `""` holds the general entries. Providers without entries are absent.
+    faq: HashMap<String, Result<Vec<FaqView>, Diagnostic>>,
+    trouble: HashMap<String, Result<Vec<TroubleView>, Diagnostic>>,
+}
+
+impl EntryViews {
+    /// Renders the entries of every provider that has some, in parallel.
+    pub fn new(site: &Site, prose: &Prose) -> Self {
+        let entries = Entries::new(site);
+        let owner = |slug: &str| match slug {
+            "" => Some(None),
+            slug => site.provider(slug).map(Some),
+        };
+        let faq = entries
+            .faq
+            .keys()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .filter_map(|&&slug| Some((slug.to_string(), faq_entries(&entries, prose, owner(slug)?))))
+            .collect();
+        let trouble = entries
+            .trouble
+            .keys()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .filter_map(|&&slug| {
+                let owner = owner(slug)?;
+                Some((slug.to_string(), trouble_entries(&entries, prose, owner, None)))
+            })
+            .collect();
+        EntryViews { faq, trouble }
+    }
+
+    /// The FAQ entries about `provider`, or the general ones.
+    pub fn faq(&self, provider: Option<&Provider>) -> Result<&[FaqView], Diagnostic> {
+        match self.faq.get(provider.map_or("", |p| p.slug.as_str())) {
+            Some(Ok(views)) => Ok(views),
+            Some(Err(d)) => Err(d.clone()),
+            None => Ok(&[]),
+        }
+    }
+
+    /// The troubleshooting entries about `provider` (not a client's), or the general ones.
+    pub fn trouble(&self, provider: Option<&Provider>) -> Result<&[TroubleView], Diagnostic> {
+        match self.trouble.get(provider.map_or("", |p| p.slug.as_str())) {
+            Some(Ok(views)) => Ok(views),
+            Some(Err(d)) => Err(d.clone()),
+            None => Ok(&[]),
+        }
+    }
+}
+
 pub fn faq_entries(entries: &Entries, prose: &Prose, provider: Option<&Provider>) -> Result<Vec<FaqView>, Diagnostic> {
     let mut out = Vec::new();
     // Every entry listed is the provider's own (or, without a provider, a general one).
@@ -335,7 +393,7 @@ pub fn trouble_entries(
 }
 
 pub fn provider_view<'a>(
-    entries: &Entries,
+    views: &'a EntryViews,
     prose: &Prose,
     p: &'a Provider,
     clients: &[&'a Client],
@@ -390,8 +448,8 @@ pub fn provider_view<'a>(
                 url: format!("/{}/{}/", p.slug, c.slug),
             })
             .collect(),
-        faq: faq_entries(entries, prose, Some(p))?,
-        troubleshooting: trouble_entries(entries, prose, Some(p), None)?,
+        faq: views.faq(Some(p))?,
+        troubleshooting: views.trouble(Some(p))?,
         files: extras.files.clone(),
         dns: extras.dns.clone(),
         documentation: d

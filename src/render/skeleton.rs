@@ -1,0 +1,725 @@
+//! Guide skeletons: each guide's Markdown parsed once per shape of provider, not once per page.
+//!
+//! A guide page's steps are the client's guide (and the provider's own steps, if any) rendered
+//! with the provider's data into Markdown, then into HTML. Parsing that Markdown again for every
+//! provider was a third of a large site's build, although most providers differ in a guide only
+//! by their strings: name, host names, domains, URLs. So a page's guide is rendered with
+//! placeholders (slots) in place of those strings: the *skeleton*. Pages whose skeletons are the
+//! same text share one parse; each fills its own strings into the kept HTML and HowTo steps.
+//!
+//! That gives the bytes the page's own Markdown would give only when
+//! 1. the template does nothing with a slotted string but print it or test it for truth
+//!    ([`analyze`]): a comparison, a filter or a loop would see the placeholder;
+//! 2. Markdown reads the string and its placeholder alike wherever it stands: the string is
+//!    plain text that starts no Markdown construct ([`inert`]), its placeholder has the same
+//!    kind of first and last character (and is URL-shaped for a URL), and the skeleton has no
+//!    placeholder where the text itself matters: in a heading (its `id` is made from its text),
+//!    raw HTML, a code block's info string, after `&` or `<`, and no tabs, footnotes or link
+//!    reference definitions at all ([`Skeleton::parse`]). A string with a space cannot stand in
+//!    a link's destination.
+//!
+//! Anything else is rendered the plain way, so a template or a string this module cannot vouch
+//! for costs time, never correctness. `tests/skeleton.rs` renders whole sites both ways and
+//! compares every byte.
+
+use super::markdown;
+use super::prose::Variables;
+use memchr::memmem;
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// How every placeholder starts. Templates, client words and strings that hold it are not
+/// slotted, so every occurrence in a skeleton is a placeholder.
+pub const PREFIX: &str = "mgslot";
+
+/// What a template does with its variables, read from its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uses {
+    /// The variable paths (`provider.name`, `smtp`) the template uses other than by printing them
+    /// (`{{ provider.name }}`) or testing them for truth (`{% if provider.help_url %}`).
+    Known(Vec<String>),
+    /// The template includes or defines other templates, filters a section, captures output
+    /// into a variable or holds a placeholder's prefix: what it does with a string is not read.
+    Unknown,
+}
+
+impl Uses {
+    /// Both templates' uses (a guide page renders the client's guide and the provider's steps).
+    pub fn and(&self, other: &Uses) -> Uses {
+        match (self, other) {
+            (Uses::Known(a), Uses::Known(b)) => Uses::Known(a.iter().chain(b).cloned().collect()),
+            _ => Uses::Unknown,
+        }
+    }
+
+    /// Whether the string at `path` may be replaced by a placeholder: no use of it, of anything
+    /// it is in, or of anything in it is other than printing or a truth test.
+    fn allows(&self, path: &str) -> bool {
+        let Uses::Known(used) = self else { return false };
+        !used.iter().any(|u| nested(path, u) || nested(u, path))
+    }
+}
+
+/// Whether `inner` is `outer` or a path within it (`provider.name` is within `provider`).
+fn nested(inner: &str, outer: &str) -> bool {
+    inner
+        .strip_prefix(outer)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// A token of a Tera tag, as far as [`analyze`] needs one.
+#[derive(Debug, Clone, PartialEq)]
+enum Token<'a> {
+    Ident(&'a str),
+    Dot,
+    Other(char),
+    Literal,
+}
+
+/// Reads what a template does with its variables (see [`Uses`]). Errs towards
+/// [`Uses::Unknown`]: whatever it does not recognise makes the template unknown.
+pub fn analyze(template: &str) -> Uses {
+    if template.contains(PREFIX) {
+        return Uses::Unknown;
+    }
+    let mut used = Vec::new();
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        let after = &rest[at + 1..];
+        let close = match after.as_bytes().first() {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => {
+                let Some(end) = after.find("#}") else {
+                    return Uses::Unknown;
+                };
+                rest = &after[end + 2..];
+                continue;
+            }
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let Some((mut tokens, len)) = lex(&after[1..], close) else {
+            return Uses::Unknown;
+        };
+        rest = &after[1 + len..];
+        // Whitespace control: `{{-`, `-}}`, `{%-`, `-%}`.
+        if tokens.first() == Some(&Token::Other('-')) {
+            tokens.remove(0);
+        }
+        if tokens.last() == Some(&Token::Other('-')) {
+            tokens.pop();
+        }
+        if close == "}}" {
+            if !is_path(&tokens) {
+                used.extend(paths(&tokens));
+            }
+            continue;
+        }
+        let Some(Token::Ident(keyword)) = tokens.first() else {
+            return Uses::Unknown;
+        };
+        let rest_tokens = &tokens[1..];
+        match *keyword {
+            "if" | "elif" => {
+                if !is_truth_test(rest_tokens) {
+                    used.extend(paths(rest_tokens));
+                }
+            }
+            "else" | "endif" | "endfor" | "break" | "continue" => used.extend(paths(rest_tokens)),
+            // `{% set x = ... %}`; the block form captures output, which is not followed.
+            "for" => used.extend(paths(rest_tokens)),
+            "set" | "set_global" if rest_tokens.contains(&Token::Other('=')) => used.extend(paths(rest_tokens)),
+            _ => return Uses::Unknown,
+        }
+    }
+    Uses::Known(used)
+}
+
+/// The tokens of a tag's inside, up to `close`, and the length through `close`; `None` if the tag
+/// never closes or calls a component (`<Name />`).
+fn lex<'a>(text: &'a str, close: &str) -> Option<(Vec<Token<'a>>, usize)> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if text[i..].starts_with(close) {
+            return Some((tokens, i + close.len()));
+        }
+        let b = bytes[i];
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b'"' | b'\'' | b'`' => {
+                let end = text[i + 1..].find(b as char)?;
+                tokens.push(Token::Literal);
+                i += end + 2;
+            }
+            b'<' => return None,
+            b'.' => {
+                tokens.push(Token::Dot);
+                i += 1;
+            }
+            _ if b.is_ascii_alphabetic() || b == b'_' => {
+                let end = text[i..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .map_or(text.len(), |e| i + e);
+                tokens.push(Token::Ident(&text[i..end]));
+                i = end;
+            }
+            _ if b.is_ascii_digit() => {
+                let end = text[i..]
+                    .find(|c: char| !c.is_ascii_digit())
+                    .map_or(text.len(), |e| i + e);
+                tokens.push(Token::Literal);
+                i = end;
+            }
+            _ => {
+                let c = text[i..].chars().next()?;
+                tokens.push(Token::Other(c));
+                i += c.len_utf8();
+            }
+        }
+    }
+    None
+}
+
+/// Whether the tokens are one variable path and nothing else: `provider.name`.
+fn is_path(tokens: &[Token]) -> bool {
+    !tokens.is_empty()
+        && tokens.iter().enumerate().all(|(i, t)| match t {
+            Token::Ident(_) => i % 2 == 0,
+            Token::Dot => i % 2 == 1,
+            _ => false,
+        })
+        && tokens.len() % 2 == 1
+}
+
+/// Whether an `if` condition only tests paths for truth: paths joined by `and`, `or`, `not` and
+/// parentheses, which a non-empty placeholder passes exactly when its string does.
+fn is_truth_test(tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .all(|t| matches!(t, Token::Ident(_) | Token::Dot | Token::Other('(') | Token::Other(')')))
+        && tokens.windows(2).all(|w| {
+            // Two names in a row other than through `and`/`or`/`not` would be an operator such as
+            // `is` or `in`.
+            match (&w[0], &w[1]) {
+                (Token::Ident(a), Token::Ident(b)) => {
+                    ["and", "or", "not"].contains(a) || ["and", "or", "not"].contains(b)
+                }
+                _ => true,
+            }
+        })
+        && !tokens
+            .iter()
+            .any(|t| matches!(t, Token::Ident("is" | "in" | "true" | "false" | "none")))
+}
+
+/// Every variable path named in the tokens, as far as it goes by plain names (`a.b[c]` gives
+/// `a.b` and `c`).
+fn paths(tokens: &[Token]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut after_dot = false;
+    for t in tokens {
+        match t {
+            Token::Ident(name) if after_dot => {
+                if let Some(last) = out.last_mut() {
+                    last.push('.');
+                    last.push_str(name);
+                }
+                after_dot = false;
+            }
+            Token::Ident(name) => out.push((*name).to_string()),
+            Token::Dot => after_dot = true,
+            _ => after_dot = false,
+        }
+    }
+    out
+}
+
+/// Whether Markdown reads `value` the same as its placeholder, wherever it stands in text: ASCII
+/// letters and digits, spaces (single, inside) and `.-/:@+=?#%,` (no `--` or `..`, which smart
+/// punctuation turns into dashes and ellipses), starting with a letter or digit (no list item,
+/// heading or quote starts with one, unless it is a number and `.`). The placeholder ends with
+/// the same character as the value when that is not a letter or digit, so emphasis, smart quotes
+/// and dashes around it are read alike.
+pub fn inert(value: &str) -> bool {
+    let b = value.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    let numbered = {
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        digits > 0 && b.get(digits) == Some(&b'.')
+    };
+    first.is_ascii_alphanumeric()
+        && last != b' '
+        && !numbered
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || b" .-/:@+=?#%,".contains(&c))
+        && !value.contains("  ")
+        && !value.contains("..")
+        && !value.contains("--")
+        && !value.contains(PREFIX)
+}
+
+/// Whether `value` starts like an absolute URL (`scheme:`, the scheme as CommonMark's autolinks
+/// have it), so that `<value>` is a link.
+fn url_like(value: &str) -> bool {
+    let Some(colon) = value.find(':') else { return false };
+    let scheme = &value.as_bytes()[..colon];
+    (2..=32).contains(&scheme.len())
+        && scheme[0].is_ascii_alphabetic()
+        && scheme
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'))
+}
+
+/// The placeholder of the `index`th slot for `value`: `mgslot`, the index in letters `a`-`y`,
+/// `z`; then `:x` if the value is URL-like, and the value's last character if that is not a
+/// letter or digit.
+fn placeholder(index: usize, value: &str) -> String {
+    let mut letters = Vec::new();
+    let mut n = index;
+    loop {
+        letters.push(b'a' + (n % 25) as u8);
+        n /= 25;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut token = String::with_capacity(PREFIX.len() + letters.len() + 4);
+    token.push_str(PREFIX);
+    token.extend(letters.iter().rev().map(|&c| c as char));
+    token.push('z');
+    if url_like(value) {
+        token.push_str(":x");
+    }
+    if let Some(last) = value.chars().last().filter(|c| !c.is_ascii_alphanumeric()) {
+        token.push(last);
+    }
+    token
+}
+
+/// The slot index of the placeholder starting at the beginning of `text` (after [`PREFIX`]).
+fn index_at(text: &[u8]) -> Option<usize> {
+    let mut n = 0usize;
+    for (i, &c) in text.iter().enumerate() {
+        match c {
+            b'z' if i > 0 => return Some(n),
+            b'a'..=b'y' => n = n.checked_mul(25)?.checked_add(usize::from(c - b'a'))?,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A page's slotted strings, by the number [`Variables::strings_mut`] gives each: the real
+/// values and their placeholders.
+#[derive(Debug, Default)]
+pub struct Slots<'a> {
+    values: Vec<Option<Cow<'a, str>>>,
+    placeholders: Vec<Option<String>>,
+}
+
+impl<'a> Slots<'a> {
+    /// Replaces in `vars` each string that `uses` allows and Markdown reads like a placeholder
+    /// with one; `None` if there is none, or a string left alone holds [`PREFIX`] (its text
+    /// could be taken for a placeholder).
+    pub fn take(vars: &mut Variables<'a>, uses: &Uses) -> Option<Slots<'a>> {
+        if *uses == Uses::Unknown {
+            return None;
+        }
+        let mut slots = Slots::default();
+        let mut clash = false;
+        let mut any = false;
+        vars.strings_mut(|number, path, value| {
+            if !(uses.allows(path) && inert(value)) {
+                clash |= value.contains(PREFIX);
+                return;
+            }
+            if slots.values.len() <= number {
+                slots.values.resize(number + 1, None);
+                slots.placeholders.resize(number + 1, None);
+            }
+            let token = placeholder(number, value);
+            slots.values[number] = Some(std::mem::replace(value, Cow::Owned(token.clone())));
+            slots.placeholders[number] = Some(token);
+            any = true;
+        });
+        // Without slots the skeleton is the page's own Markdown, which no other page shares.
+        (!clash && any).then_some(slots)
+    }
+
+    fn placeholder(&self, index: usize) -> Option<&str> {
+        self.placeholders.get(index)?.as_deref()
+    }
+
+    fn value(&self, index: usize) -> &str {
+        // A skeleton only holds the placeholders of its page's slots (`Filled::cut`), and pages
+        // share a skeleton only when their placeholders are the same text.
+        self.values[index].as_deref().unwrap_or_default()
+    }
+}
+
+/// Text with placeholders, cut at each: filled in with a page's values.
+#[derive(Debug)]
+struct Filled {
+    text: String,
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug)]
+enum Piece {
+    Text(std::ops::Range<usize>),
+    Slot(usize),
+}
+
+impl Filled {
+    /// Cuts `text` at its placeholders; `None` if something starting like one is none of
+    /// `placeholders`.
+    fn cut(text: String, slots: &Slots) -> Option<Filled> {
+        let mut pieces = Vec::new();
+        let mut last = 0;
+        for at in memmem::find_iter(text.as_bytes(), PREFIX) {
+            if at < last {
+                continue;
+            }
+            let index = index_at(&text.as_bytes()[at + PREFIX.len()..])?;
+            let token = slots.placeholder(index)?;
+            if !text[at..].starts_with(token) {
+                return None;
+            }
+            if at > last {
+                pieces.push(Piece::Text(last..at));
+            }
+            pieces.push(Piece::Slot(index));
+            last = at + token.len();
+        }
+        if last < text.len() {
+            pieces.push(Piece::Text(last..text.len()));
+        }
+        Some(Filled { text, pieces })
+    }
+
+    fn fill(&self, slots: &Slots) -> String {
+        let mut out = String::with_capacity(self.text.len() + 16 * self.pieces.len());
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(range) => out.push_str(&self.text[range.clone()]),
+                Piece::Slot(i) => out.push_str(slots.value(*i)),
+            }
+        }
+        out
+    }
+}
+
+/// A parsed skeleton: its HTML and HowTo steps with placeholders.
+#[derive(Debug)]
+pub struct Skeleton {
+    html: Filled,
+    steps: Vec<Filled>,
+    /// Slots that stand in a link's destination or title, where a space would end the link.
+    in_links: Vec<usize>,
+}
+
+impl Skeleton {
+    /// Parses a skeleton's Markdown; `None` if a placeholder stands where Markdown could read the
+    /// real string differently (see the module's introduction).
+    fn parse(markdown: &str, slots: &Slots, shift: u8) -> Option<Skeleton> {
+        if markdown.contains('\t') {
+            return None;
+        }
+        let bytes = markdown.as_bytes();
+        for at in memmem::find_iter(bytes, PREFIX) {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let index = index_at(&bytes[at + PREFIX.len()..])?;
+            let url = slots.placeholder(index)?.contains(':');
+            if before == Some(b'&') || (before == Some(b'<') && !url) {
+                return None;
+            }
+        }
+        let (events, references) = markdown::parse(markdown);
+        if references {
+            return None;
+        }
+        let has = |text: &str| text.contains(PREFIX);
+        let mut in_links = Vec::new();
+        let mut heading = 0usize;
+        for event in &events {
+            match event {
+                Event::Start(Tag::Heading { .. }) => heading += 1,
+                Event::End(TagEnd::Heading(_)) => heading = heading.saturating_sub(1),
+                Event::Text(t) | Event::Code(t) if heading > 0 && has(t) => return None,
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                })
+                | Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }) if has(dest_url) || has(title) => {
+                    if heading > 0 || !matches!(link_type, LinkType::Inline | LinkType::Autolink) {
+                        return None;
+                    }
+                    for text in [dest_url, title] {
+                        for at in memmem::find_iter(text.as_bytes(), PREFIX) {
+                            in_links.push(index_at(&text.as_bytes()[at + PREFIX.len()..])?);
+                        }
+                    }
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if has(info) => return None,
+                Event::Html(t) | Event::InlineHtml(t) | Event::InlineMath(t) | Event::DisplayMath(t) if has(t) => {
+                    return None;
+                }
+                Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => return None,
+                _ => {}
+            }
+        }
+        let (html, steps) = markdown::html_and_steps_of(events, shift);
+        Some(Skeleton {
+            html: Filled::cut(html, slots)?,
+            steps: steps
+                .into_iter()
+                .map(|s| Filled::cut(s, slots))
+                .collect::<Option<_>>()?,
+            in_links,
+        })
+    }
+
+    /// The page's HTML and steps; `None` if one of its strings cannot stand where its
+    /// placeholder does.
+    fn fill(&self, slots: &Slots) -> Option<(String, Vec<String>)> {
+        if self.in_links.iter().any(|&i| slots.value(i).contains(' ')) {
+            return None;
+        }
+        Some((
+            self.html.fill(slots),
+            self.steps.iter().map(|s| s.fill(slots)).collect(),
+        ))
+    }
+}
+
+/// The skeletons parsed so far in a render, by their Markdown, shared by the threads rendering
+/// pages. A skeleton that cannot be shared is kept as `None`, so it is not parsed again.
+#[derive(Default)]
+pub struct Skeletons {
+    shards: [Mutex<FxHashMap<String, Option<Arc<Skeleton>>>>; 16],
+    /// Pages that found their skeleton parsed, and pages that parsed it. A site whose guides are
+    /// mostly unlike each other would only fill memory with skeletons: once the first few hundred
+    /// pages have found fewer than they parsed, no more are kept.
+    found: AtomicUsize,
+    parsed: AtomicUsize,
+}
+
+impl Skeletons {
+    /// The HTML and HowTo steps of the Markdown that `slots` fill into `skeleton`, shifting
+    /// headings by `shift` levels; `None` when the page must parse its own Markdown.
+    pub fn html_and_steps(&self, skeleton: String, slots: &Slots, shift: u8) -> Option<(String, Vec<String>)> {
+        let shard = &self.shards[(rustc_hash::FxBuildHasher.hash_one(&skeleton) % 16) as usize];
+        let lock = || shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let known = lock().get(&skeleton).cloned();
+        let parsed = match known {
+            Some(parsed) => {
+                self.found.fetch_add(1, Ordering::Relaxed);
+                parsed
+            }
+            None => {
+                // Parsed outside the lock; two threads may parse the same skeleton once each.
+                let parsed = Skeleton::parse(&skeleton, slots, shift).map(Arc::new);
+                let count = self.parsed.fetch_add(1, Ordering::Relaxed) + 1;
+                if count <= 256 || self.found.load(Ordering::Relaxed) >= count {
+                    lock().insert(skeleton, parsed.clone());
+                }
+                parsed
+            }
+        };
+        parsed?.fill(slots)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(paths: &[&str]) -> Uses {
+        Uses::Known(paths.iter().map(|p| p.to_string()).collect())
+    }
+
+    #[test]
+    fn printing_and_truth_tests_are_not_uses() {
+        let t = "{% if provider.help_url and not pop3 %}See <{{ provider.help_url }}>.{% endif %}\
+                 {{- incoming.host -}}{# {{ provider.name | upper }} #}{%- if (imap or pop3) -%}x{%- endif %}";
+        assert_eq!(analyze(t), known(&[]));
+    }
+
+    #[test]
+    fn comparisons_filters_loops_and_sets_are_uses() {
+        let t = r#"{% if smtp.security_id == "starttls" %}{{ provider.name | upper }}{% endif %}
+{% for d in provider.domains %}{{ d }}{% endfor %}{% set n = provider.short_name %}
+{% if incoming.port is defined %}{{ imap.host ~ ":" ~ imap.port }}{% endif %}"#;
+        let Uses::Known(used) = analyze(t) else { panic!("known") };
+        for path in [
+            "smtp.security_id",
+            "provider.name",
+            "provider.domains",
+            "provider.short_name",
+            "incoming.port",
+            "imap.host",
+        ] {
+            assert!(used.iter().any(|u| u == path), "{path} in {used:?}");
+        }
+        assert!(!known(&["provider.domains"]).allows("provider.domains"));
+        assert!(!known(&["provider"]).allows("provider.name"), "a use of the whole map");
+        assert!(known(&["provider.name"]).allows("provider.short_name"));
+        assert!(known(&["provider.name"]).allows("provider.namex"));
+    }
+
+    #[test]
+    fn what_is_not_read_is_unknown() {
+        for t in [
+            "{% include \"x\" %}",
+            "{% macro m() %}{% endmacro %}",
+            "{% filter upper %}{{ provider.name }}{% endfilter %}",
+            "{% set x %}{{ provider.name }}{% endset %}",
+            "{% raw %}{{ x }}{% endraw %}",
+            "{{ <Card name=provider.name /> }}",
+            "{{ provider.name ",
+            "text mgslotaz",
+        ] {
+            assert_eq!(analyze(t), Uses::Unknown, "{t}");
+        }
+    }
+
+    #[test]
+    fn inert_strings() {
+        for v in [
+            "iCloud Mail",
+            "imap.mail.me.com",
+            "https://appleid.apple.com/",
+            "SSL/TLS",
+            "a",
+            "user@example.com",
+            "the part before the @",
+            "x.",
+        ] {
+            assert!(inert(v), "{v}");
+        }
+        for v in [
+            "", " x", "x ", "a  b", "Yahoo!", "O'Brien", "a_b", "x--y", "a...", "1. x", "2.x", "*x*", "a&b", "<x>",
+            "x..", "mgslot",
+        ] {
+            assert!(!inert(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn placeholders_read_back() {
+        for i in [0, 1, 24, 25, 26, 624, 625, 10_000] {
+            let token = placeholder(i, "x");
+            assert_eq!(index_at(&token.as_bytes()[PREFIX.len()..]), Some(i), "{token}");
+        }
+        assert_eq!(placeholder(0, "https://x.example/"), "mgslotaz:x/");
+        assert_eq!(placeholder(1, "imap.x.example"), "mgslotbz");
+        assert_eq!(placeholder(2, "before the @"), "mgslotcz@");
+    }
+
+    /// Places for a string in a guide (`{0}`, `{1}`), and strings to put there: wherever a
+    /// skeleton is shared, filling it must give exactly the HTML and steps of parsing the page's
+    /// own Markdown. Fallbacks are always right; the test also asserts that the common places
+    /// are shared.
+    #[test]
+    fn filled_skeletons_read_like_the_pages_own_markdown() {
+        let places = [
+            "Use `{0}` as the server.",
+            "1. Enter **{0}** and *{1}*.\n2. Tap {0}'s \"Next\" -- then {1}...\n",
+            "See [the {0} page](/{1}/) or <{1}>.",
+            "Open <{0}> now.",
+            "## Set up {0}\n\nText {1}.",
+            "Table: {0} settings\n\n| A | B |\n|---|---|\n| {0} | `{1}` |\n",
+            "{0}\n{1}",
+            "{0} {1}\n===",
+            "- {0}\n- {1}",
+            "> {0}'s {1}\n",
+            "```{0}\ncode {1}\n```",
+            "[x]({0} \"{1}\")",
+            "![{0}]({1})",
+            "Text&{0}; and <{1} x>.",
+            "*{0}*{1}_{0}_ **{1}**.",
+            "{0}--{1}--",
+            "Note[^1] {0}.\n\n[^1]: {1}",
+            "[{0}]\n\n[{0}]: /x",
+            "\t{0}",
+            "{0}  \n{1}",
+            "Trailing {0}/ and {1}@",
+        ];
+        let values = [
+            "iCloud Mail",
+            "imap.mail.me.com",
+            "https://appleid.apple.com/",
+            "https://x.example/a b",
+            "SSL/TLS",
+            "the part before the @",
+            "1x",
+            "Mail 2.0",
+            "x.",
+            "a-b",
+            "q",
+            "mail:x",
+            "user@example.com",
+            "A+B=C?#%,",
+        ];
+        let mut shared = 0;
+        for place in places {
+            for a in values {
+                for b in values {
+                    let pair = [a, b];
+                    let mut slots = Slots::default();
+                    for (i, v) in pair.iter().enumerate() {
+                        assert!(inert(v), "{v}");
+                        slots.values.push(Some(Cow::Borrowed(*v)));
+                        slots.placeholders.push(Some(placeholder(i, v)));
+                    }
+                    let fill = |with: &dyn Fn(usize) -> String| place.replace("{0}", &with(0)).replace("{1}", &with(1));
+                    let real = fill(&|i| pair[i].to_string());
+                    let skeleton = fill(&|i| placeholder(i, pair[i]));
+                    let Some(done) = Skeleton::parse(&skeleton, &slots, 1).and_then(|s| s.fill(&slots)) else {
+                        continue;
+                    };
+                    assert_eq!(done, markdown::to_html_and_steps(&real, 1), "{place:?} with {pair:?}");
+                    shared += 1;
+                }
+            }
+        }
+        // The places where a string is plain text, code or a link share most skeletons; the
+        // others fall back.
+        assert!(
+            shared > places.len() * values.len() * values.len() / 2,
+            "{shared} shared"
+        );
+        for place in [
+            "## Set up {0}",
+            "```{0}\n```",
+            "Text&{0};",
+            "\t{0}",
+            "[{0}]\n\n[{0}]: /x",
+        ] {
+            let slots = Slots {
+                values: vec![Some(Cow::Borrowed("q"))],
+                placeholders: vec![Some(placeholder(0, "q"))],
+            };
+            let skeleton = place.replace("{0}", &placeholder(0, "q"));
+            assert!(Skeleton::parse(&skeleton, &slots, 1).is_none(), "{place} is not shared");
+        }
+    }
+}
