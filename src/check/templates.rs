@@ -10,9 +10,12 @@
 use super::Context;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Client, Provider};
-use crate::render::prose;
+use crate::render::prose::{self, Variables};
+use crate::render::skeleton::{self, Slots, Uses};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
 
 /// A render to try: the template, and whose data and words it is rendered with.
 type Job<'a> = (String, Option<&'a Provider>, Option<&'a Client>);
@@ -78,16 +81,52 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         }
         pairs[at].push(i);
     }
+    // A guide is rendered for every provider, and most providers differ in a guide only by
+    // strings it prints: with those slotted (see render::skeleton), the providers of one shape
+    // render it alike, with the same errors, so each shape is rendered once.
+    let mut guide_uses: HashMap<String, Uses> = HashMap::new();
+    for c in &clients {
+        if let Some(g) = &c.guide {
+            guide_uses.insert(prose::guide_name(&g.source), skeleton::guide_uses(c, &g.body));
+        }
+    }
+    for ((_, client), o) in &overrides {
+        if let Some(c) = site.client(client) {
+            guide_uses.insert(
+                prose::guide_name(&o.guide.source),
+                skeleton::guide_uses(c, &o.guide.body),
+            );
+        }
+    }
+    let outcomes: Mutex<FxHashMap<(&str, Variables), Option<Diagnostic>>> = Mutex::default();
+    let render = |i: usize, context: &mut Option<tera::Context>| {
+        let (name, p, c) = &jobs[i];
+        let (name, p, c) = (name.as_str(), *p, *c);
+        if let (Some(uses), Some(_), Some(_)) = (guide_uses.get(name), p, c) {
+            let mut vars = Variables::new(p, c);
+            if Slots::take(&mut vars, uses).is_some() {
+                let lock = || outcomes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let key = (name, vars);
+                if let Some(outcome) = lock().get(&key) {
+                    return outcome.clone();
+                }
+                let outcome = cx.prose.render(name, &key.1.context(cx.prose)).err();
+                lock().insert(key, outcome.clone());
+                return outcome;
+            }
+        }
+        let context = context.get_or_insert_with(|| cx.prose.context(p, c));
+        cx.prose.render(name, context).err()
+    };
     let mut failures: Vec<(usize, Diagnostic)> = pairs
         .par_iter()
         .flat_map_iter(|group| {
-            let (_, p, c) = &jobs[group[0]];
-            let context = cx.prose.context(*p, *c);
-            let jobs = &jobs;
-            group.iter().filter_map(move |&i| {
-                let (name, ..) = &jobs[i];
-                cx.prose.render(name, &context).err().map(|d| (i, d))
-            })
+            // Built when a template of the pair needs it, then shared by the pair's others.
+            let mut context = None;
+            group
+                .iter()
+                .filter_map(|&i| render(i, &mut context).map(|d| (i, d)))
+                .collect::<Vec<_>>()
         })
         .collect();
     // Back in job order, which decides which message is kept and the order providers are named.

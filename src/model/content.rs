@@ -21,7 +21,7 @@ pub struct FrontMatter {
 }
 
 /// Where provider-specific steps go relative to the client's generic guide.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Placement {
     Before,

@@ -161,7 +161,10 @@ struct Renderer<'a> {
     clients: Vec<&'a Client>,
     /// What each client's guide does with its variables, when guide skeletons are on.
     guide_uses: HashMap<&'a str, skeleton::Uses>,
-    skeletons: skeleton::Skeletons,
+    /// The same for the guide pages that also have the provider's own steps, by (provider,
+    /// client): both templates' uses.
+    override_uses: HashMap<(&'a str, &'a str), skeleton::Uses>,
+    skeletons: skeleton::Skeletons<'a>,
 }
 
 impl<'a> Renderer<'a> {
@@ -295,26 +298,32 @@ impl<'a> Renderer<'a> {
 
     /// A guide page's steps as HTML, and the text of each step for its HowTo: from the guide's
     /// skeleton when it can be shared, else from the page's own Markdown.
-    fn guide_html(&self, p: &Provider, c: &Client) -> Result<(String, Vec<String>), Diagnostic> {
-        if let Some(uses) = self.guide_uses.get(c.slug.as_str()) {
-            let uses = match self.overrides.get(&(p.slug.as_str(), c.slug.as_str())) {
-                Some(o) => uses.and(&skeleton::analyze(&o.guide.body)),
-                None => uses.clone(),
-            };
+    fn guide_html(&self, p: &'a Provider, c: &'a Client) -> Result<(String, Vec<String>), Diagnostic> {
+        let pair = (p.slug.as_str(), c.slug.as_str());
+        let uses = match self.overrides.get(&pair) {
+            Some(_) => self.override_uses.get(&pair),
+            None => self.guide_uses.get(c.slug.as_str()),
+        };
+        if let Some(uses) = uses {
             let mut vars = prose::Variables::new(Some(p), Some(c));
-            if let Some(slots) = skeleton::Slots::take(&mut vars, &uses)
+            if let Some(slots) = skeleton::Slots::take(&mut vars, uses) {
+                let steps = self
+                    .overrides
+                    .get(&pair)
+                    .map(|o| (o.guide.body.as_str(), o.guide.front.placement.unwrap_or_default()));
+                let key = skeleton::Key { vars, steps };
                 // A template error is reported from the page's own variables, below.
-                && let Ok(md) = self.guide_markdown(&vars.context(self.prose), p, c)
-                && let Some(done) = self.skeletons.html_and_steps(md, &slots, 1)
-            {
-                return Ok(done);
+                let markdown = |vars: &prose::Variables| self.guide_markdown(&vars.context(self.prose), p, c).ok();
+                if let Some(done) = self.skeletons.html_and_steps(key, &slots, 1, markdown) {
+                    return Ok(done);
+                }
             }
         }
         let md = self.guide_markdown(&self.prose.context(Some(p), Some(c)), p, c)?;
         Ok(markdown::to_html_and_steps(&md, 1))
     }
 
-    fn guide_page(&self, p: &Provider, c: &Client, view: &tera::Value) -> Result<OutputFile, Diagnostic> {
+    fn guide_page(&self, p: &'a Provider, c: &'a Client, view: &tera::Value) -> Result<OutputFile, Diagnostic> {
         let (guide_html, steps) = self.guide_html(p, c)?;
         let url = format!("/{}/{}/", p.slug, c.slug);
         let title = format!("Set up {} in {}", p.data.name, c.data.name);
@@ -606,7 +615,7 @@ pub fn render_pages_with(
     sel: &Selection,
     sink: Sink,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let r = Renderer {
+    let mut r = Renderer {
         site,
         entries: Entries::new(site),
         overrides: site.guide_overrides_by_pair(),
@@ -615,22 +624,21 @@ pub fn render_pages_with(
         opts,
         clients: site.published_clients(),
         guide_uses: HashMap::new(),
+        override_uses: HashMap::new(),
         skeletons: skeleton::Skeletons::default(),
     };
-    let mut r = r;
     if opts.guide_skeletons {
         r.guide_uses = r
             .clients
             .iter()
-            .filter_map(|c| {
-                let guide = c.guide.as_ref()?;
-                // Words that look like a placeholder would be taken for one.
-                let words = serde_json::to_string(&c.data).unwrap_or_default();
-                let uses = match words.contains(skeleton::PREFIX) {
-                    true => skeleton::Uses::Unknown,
-                    false => skeleton::analyze(&guide.body),
-                };
-                Some((c.slug.as_str(), uses))
+            .filter_map(|c| Some((c.slug.as_str(), skeleton::guide_uses(c, &c.guide.as_ref()?.body))))
+            .collect();
+        r.override_uses = r
+            .overrides
+            .iter()
+            .filter_map(|(&pair, o)| {
+                let generic = r.guide_uses.get(pair.1)?;
+                Some((pair, generic.and(&skeleton::analyze(&o.guide.body))))
             })
             .collect();
     }

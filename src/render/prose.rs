@@ -357,7 +357,7 @@ fn yaml_origin(source: &Source, path: &str) -> Origin {
 /// A server as prose sees it: values in the words of the client the page is for.
 ///
 /// Strings are `Cow`s so that [`Variables::strings_mut`] can swap them for placeholders.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ServerWords<'a> {
     pub host: Cow<'a, str>,
     pub port: u32,
@@ -406,7 +406,7 @@ impl<'a> ServerWords<'a> {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 struct ProviderWords<'a> {
     name: Cow<'a, str>,
     short_name: Cow<'a, str>,
@@ -439,6 +439,28 @@ pub struct Variables<'a> {
     /// `incoming` (IMAP, else POP3).
     servers: Vec<(&'static str, ServerWords<'a>)>,
     password: Option<Cow<'a, str>>,
+}
+
+/// Equal variables give equal prose: the client is compared by its slug (its words are part of
+/// it), the rest by value.
+impl PartialEq for Variables<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.client.map(|c| &c.slug) == other.client.map(|c| &c.slug)
+            && self.provider == other.provider
+            && self.servers == other.servers
+            && self.password == other.password
+    }
+}
+
+impl Eq for Variables<'_> {}
+
+impl std::hash::Hash for Variables<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.client.map(|c| &c.slug).hash(state);
+        self.provider.hash(state);
+        self.servers.hash(state);
+        self.password.hash(state);
+    }
 }
 
 impl<'a> Variables<'a> {

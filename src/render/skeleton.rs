@@ -24,6 +24,7 @@
 
 use super::markdown;
 use super::prose::Variables;
+use crate::model::{Client, Placement};
 use memchr::memmem;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 use rustc_hash::FxHashMap;
@@ -69,6 +70,16 @@ fn nested(inner: &str, outer: &str) -> bool {
     inner
         .strip_prefix(outer)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// What a guide template of `client` does with its variables: [`analyze`]d, or unknown when
+/// the client's own words hold a placeholder's prefix (they would be taken for one).
+pub fn guide_uses(client: &Client, template: &str) -> Uses {
+    let words = serde_json::to_string(&client.data).unwrap_or_default();
+    match words.contains(PREFIX) {
+        true => Uses::Unknown,
+        false => analyze(template),
+    }
 }
 
 /// A token of a Tera tag, as far as [`analyze`] needs one.
@@ -510,11 +521,21 @@ impl Skeleton {
     }
 }
 
-/// The skeletons parsed so far in a render, by their Markdown, shared by the threads rendering
-/// pages. A skeleton that cannot be shared is kept as `None`, so it is not parsed again.
+/// What decides a guide page's skeleton: the page's variables once slotted (they name the
+/// client, whose guide it is), and the provider's own steps for the client, if any (their
+/// template and where they go). Pages with equal keys render the same skeleton, so a page whose
+/// key is known skips rendering its template as well as parsing it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key<'a> {
+    pub vars: Variables<'a>,
+    pub steps: Option<(&'a str, Placement)>,
+}
+
+/// The skeletons parsed so far in a render, by [`Key`], shared by the threads rendering pages. A
+/// skeleton that cannot be shared is kept as `None`, so it is not rendered or parsed again.
 #[derive(Default)]
-pub struct Skeletons {
-    shards: [Mutex<FxHashMap<String, Option<Arc<Skeleton>>>>; 16],
+pub struct Skeletons<'a> {
+    shards: [Mutex<FxHashMap<Key<'a>, Option<Arc<Skeleton>>>>; 16],
     /// Pages that found their skeleton parsed, and pages that parsed it. A site whose guides are
     /// mostly unlike each other would only fill memory with skeletons: once the first few hundred
     /// pages have found fewer than they parsed, no more are kept.
@@ -522,24 +543,34 @@ pub struct Skeletons {
     parsed: AtomicUsize,
 }
 
-impl Skeletons {
-    /// The HTML and HowTo steps of the Markdown that `slots` fill into `skeleton`, shifting
-    /// headings by `shift` levels; `None` when the page must parse its own Markdown.
-    pub fn html_and_steps(&self, skeleton: String, slots: &Slots, shift: u8) -> Option<(String, Vec<String>)> {
-        let shard = &self.shards[(rustc_hash::FxBuildHasher.hash_one(&skeleton) % 16) as usize];
+impl<'a> Skeletons<'a> {
+    /// The HTML and HowTo steps of a guide page whose slotted variables and steps are `key`,
+    /// filled with `slots`, headings shifted by `shift` levels. `markdown` renders the skeleton's
+    /// Markdown from the slotted variables, when no page had the same key before. `None` when
+    /// the page must parse its own Markdown.
+    pub fn html_and_steps(
+        &self,
+        key: Key<'a>,
+        slots: &Slots,
+        shift: u8,
+        markdown: impl FnOnce(&Variables<'a>) -> Option<String>,
+    ) -> Option<(String, Vec<String>)> {
+        let shard = &self.shards[(rustc_hash::FxBuildHasher.hash_one(&key) % 16) as usize];
         let lock = || shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let known = lock().get(&skeleton).cloned();
+        let known = lock().get(&key).cloned();
         let parsed = match known {
             Some(parsed) => {
                 self.found.fetch_add(1, Ordering::Relaxed);
                 parsed
             }
             None => {
-                // Parsed outside the lock; two threads may parse the same skeleton once each.
-                let parsed = Skeleton::parse(&skeleton, slots, shift).map(Arc::new);
+                // Made outside the lock; two threads may make the same skeleton once each.
+                let parsed = markdown(&key.vars)
+                    .and_then(|md| Skeleton::parse(&md, slots, shift))
+                    .map(Arc::new);
                 let count = self.parsed.fetch_add(1, Ordering::Relaxed) + 1;
                 if count <= 256 || self.found.load(Ordering::Relaxed) >= count {
-                    lock().insert(skeleton, parsed.clone());
+                    lock().insert(key, parsed.clone());
                 }
                 parsed
             }
