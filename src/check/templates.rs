@@ -98,21 +98,27 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             );
         }
     }
-    let outcomes: Mutex<FxHashMap<(&str, Variables), Option<Diagnostic>>> = Mutex::default();
+    // Whether each shape renders; a shape that fails is rendered again with the page's own
+    // variables for the message (which lists the variables there are).
+    let outcomes: Mutex<FxHashMap<(&str, Variables), bool>> = Mutex::default();
     let render = |i: usize, context: &mut Option<tera::Context>| {
         let (name, p, c) = &jobs[i];
         let (name, p, c) = (name.as_str(), *p, *c);
         if let (Some(uses), Some(_), Some(_)) = (guide_uses.get(name), p, c) {
             let mut vars = Variables::new(p, c);
             if Slots::take(&mut vars, uses).is_some() {
+                vars.forget_unseen(|path| uses.sees(path));
                 let lock = || outcomes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 let key = (name, vars);
-                if let Some(outcome) = lock().get(&key) {
-                    return outcome.clone();
+                let known = lock().get(&key).copied();
+                let renders = known.unwrap_or_else(|| {
+                    let renders = cx.prose.render(name, &key.1.context(cx.prose)).is_ok();
+                    lock().insert(key, renders);
+                    renders
+                });
+                if renders {
+                    return None;
                 }
-                let outcome = cx.prose.render(name, &key.1.context(cx.prose)).err();
-                lock().insert(key, outcome.clone());
-                return outcome;
             }
         }
         let context = context.get_or_insert_with(|| cx.prose.context(p, c));

@@ -307,6 +307,7 @@ impl<'a> Renderer<'a> {
         if let Some(uses) = uses {
             let mut vars = prose::Variables::new(Some(p), Some(c));
             if let Some(slots) = skeleton::Slots::take(&mut vars, uses) {
+                vars.forget_unseen(|path| uses.sees(path));
                 let steps = self
                     .overrides
                     .get(&pair)
@@ -576,9 +577,13 @@ pub fn render_site_with(
     opts: &RenderOptions,
     sink: Sink,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut files = render_pages_with(site, prose, theme, opts, &Selection::all(), sink)?;
-    let results: Vec<Result<Option<OutputFile>, Diagnostic>> =
-        site_files(site, theme, opts).into_par_iter().map(sink).collect();
+    // The site files (settings.json, the sitemap, client files) are made alongside the pages: some
+    // are one large file each, made on one thread, which would otherwise end the build alone.
+    let (pages, results): (_, Vec<Result<Option<OutputFile>, Diagnostic>>) = rayon::join(
+        || render_pages_with(site, prose, theme, opts, &Selection::all(), sink),
+        || site_files(site, theme, opts).into_par_iter().map(sink).collect(),
+    );
+    let mut files = pages?;
     let mut errors = Vec::new();
     for result in results {
         match result {

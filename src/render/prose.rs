@@ -424,6 +424,30 @@ struct ClientWords<'a> {
     slug: &'a str,
 }
 
+/// The paths of a server variable's fields (`imap.host`, ...), in [`ServerWords`]' order.
+fn server_paths(name: &str) -> [&'static str; 8] {
+    macro_rules! fields {
+        ($n:literal) => {
+            [
+                concat!($n, ".host"),
+                concat!($n, ".port"),
+                concat!($n, ".protocol"),
+                concat!($n, ".security"),
+                concat!($n, ".security_id"),
+                concat!($n, ".username"),
+                concat!($n, ".auth"),
+                concat!($n, ".oauth2"),
+            ]
+        };
+    }
+    match name {
+        "imap" => fields!("imap"),
+        "pop3" => fields!("pop3"),
+        "smtp" => fields!("smtp"),
+        _ => fields!("incoming"),
+    }
+}
+
 /// One more than the highest number [`Variables::strings_mut`] gives a string other than a domain.
 const SERVER_STRINGS_END: usize = 23;
 
@@ -527,21 +551,53 @@ impl<'a> Variables<'a> {
             f(6, "password", password);
         }
         for (name, server) in &mut self.servers {
-            let (first, paths) = match *name {
-                "imap" => (7, ["imap.host", "imap.security", "imap.username", "imap.auth"]),
-                "pop3" => (11, ["pop3.host", "pop3.security", "pop3.username", "pop3.auth"]),
-                "smtp" => (15, ["smtp.host", "smtp.security", "smtp.username", "smtp.auth"]),
-                _ => (
-                    19,
-                    [
-                        "incoming.host",
-                        "incoming.security",
-                        "incoming.username",
-                        "incoming.auth",
-                    ],
-                ),
+            let first = match *name {
+                "imap" => 7,
+                "pop3" => 11,
+                "smtp" => 15,
+                _ => 19,
             };
-            server.strings_mut(paths, first, &mut f);
+            let [host, _, _, security, _, username, auth, _] = server_paths(name);
+            server.strings_mut([host, security, username, auth], first, &mut f);
+        }
+    }
+
+    /// Empties every variable `sees` says a template cannot see, so that variables that differ
+    /// only there compare equal (see `render::skeleton::Key`). The template renders the same;
+    /// only an error message listing the variables that exist could differ.
+    pub fn forget_unseen(&mut self, sees: impl Fn(&str) -> bool) {
+        fn forget<T: Default>(value: &mut T, path: &str, sees: &impl Fn(&str) -> bool) {
+            if !sees(path) {
+                *value = T::default();
+            }
+        }
+        if !sees("provider") {
+            self.provider = None;
+        }
+        if let Some(p) = &mut self.provider {
+            forget(&mut p.name, "provider.name", &sees);
+            forget(&mut p.short_name, "provider.short_name", &sees);
+            forget(&mut p.slug, "provider.slug", &sees);
+            forget(&mut p.domains, "provider.domains", &sees);
+            forget(&mut p.domain, "provider.domain", &sees);
+            forget(&mut p.help_url, "provider.help_url", &sees);
+            forget(&mut p.password_kind, "provider.password_kind", &sees);
+            forget(&mut p.app_password_url, "provider.app_password_url", &sees);
+        }
+        self.servers.retain(|(name, _)| sees(name));
+        for (name, server) in &mut self.servers {
+            let [host, port, protocol, security, security_id, username, auth, oauth2] = server_paths(name);
+            forget(&mut server.host, host, &sees);
+            forget(&mut server.port, port, &sees);
+            forget(&mut server.protocol, protocol, &sees);
+            forget(&mut server.security, security, &sees);
+            forget(&mut server.security_id, security_id, &sees);
+            forget(&mut server.username, username, &sees);
+            forget(&mut server.auth, auth, &sees);
+            forget(&mut server.oauth2, oauth2, &sees);
+        }
+        if !sees("password") {
+            self.password = None;
         }
     }
 

@@ -27,7 +27,7 @@ use super::prose::Variables;
 use crate::model::{Client, Placement};
 use memchr::memmem;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,19 +40,75 @@ pub const PREFIX: &str = "mgslot";
 /// What a template does with its variables, read from its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Uses {
-    /// The variable paths (`provider.name`, `smtp`) the template uses other than by printing them
-    /// (`{{ provider.name }}`) or testing them for truth (`{% if provider.help_url %}`).
-    Known(Vec<String>),
+    Known {
+        /// The variable paths (`provider.name`, `smtp`) the template uses other than by printing
+        /// them (`{{ provider.name }}`) or testing them for truth (`{% if provider.help_url %}`).
+        used: Paths,
+        /// The variable paths the template names other than in a truth test.
+        named: Paths,
+        /// The variable paths the template tests for truth.
+        tested: Paths,
+    },
     /// The template includes or defines other templates, filters a section, captures output
-    /// into a variable or holds a placeholder's prefix: what it does with a string is not read.
+    /// into a variable, dumps the whole context or holds a placeholder's prefix: what it does
+    /// with a string is not read.
     Unknown,
+}
+
+/// A set of variable paths, asked whether a path is one of them, in one or holds one: a few
+/// hash lookups, as every string of every guide page asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paths {
+    exact: FxHashSet<String>,
+    /// Every path and every path it is in (`provider.name` and `provider`).
+    prefixes: FxHashSet<String>,
+}
+
+impl Paths {
+    fn insert(&mut self, path: String) {
+        for (i, _) in path.match_indices('.') {
+            self.prefixes.insert(path[..i].to_string());
+        }
+        self.prefixes.insert(path.clone());
+        self.exact.insert(path);
+    }
+
+    /// Whether `path` is one of the paths, is in one, or holds one.
+    fn touch(&self, path: &str) -> bool {
+        self.prefixes.contains(path) || path.match_indices('.').any(|(i, _)| self.exact.contains(&path[..i]))
+    }
+}
+
+impl FromIterator<String> for Paths {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
+        let mut paths = Paths::default();
+        for path in iter {
+            paths.insert(path);
+        }
+        paths
+    }
 }
 
 impl Uses {
     /// Both templates' uses (a guide page renders the client's guide and the provider's steps).
     pub fn and(&self, other: &Uses) -> Uses {
         match (self, other) {
-            (Uses::Known(a), Uses::Known(b)) => Uses::Known(a.iter().chain(b).cloned().collect()),
+            (
+                Uses::Known {
+                    used: a,
+                    named: an,
+                    tested: at,
+                },
+                Uses::Known {
+                    used: b,
+                    named: bn,
+                    tested: bt,
+                },
+            ) => Uses::Known {
+                used: a.exact.iter().chain(&b.exact).cloned().collect(),
+                named: an.exact.iter().chain(&bn.exact).cloned().collect(),
+                tested: at.exact.iter().chain(&bt.exact).cloned().collect(),
+            },
             _ => Uses::Unknown,
         }
     }
@@ -60,16 +116,19 @@ impl Uses {
     /// Whether the string at `path` may be replaced by a placeholder: no use of it, of anything
     /// it is in, or of anything in it is other than printing or a truth test.
     fn allows(&self, path: &str) -> bool {
-        let Uses::Known(used) = self else { return false };
-        !used.iter().any(|u| nested(path, u) || nested(u, path))
+        let Uses::Known { used, .. } = self else { return false };
+        !used.touch(path)
     }
-}
 
-/// Whether `inner` is `outer` or a path within it (`provider.name` is within `provider`).
-fn nested(inner: &str, outer: &str) -> bool {
-    inner
-        .strip_prefix(outer)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    /// Whether the template can see the variable at `path`: it names it, something it is in or
+    /// something in it, or tests it or something in it for truth. What a template cannot see
+    /// cannot change what it renders.
+    pub fn sees(&self, path: &str) -> bool {
+        let Uses::Known { named, tested, .. } = self else {
+            return true;
+        };
+        named.touch(path) || tested.prefixes.contains(path)
+    }
 }
 
 /// What a guide template of `client` does with its variables: [`analyze`]d, or unknown when
@@ -98,6 +157,8 @@ pub fn analyze(template: &str) -> Uses {
         return Uses::Unknown;
     }
     let mut used = Vec::new();
+    let mut named = Vec::new();
+    let mut tested = Vec::new();
     let mut rest = template;
     while let Some(at) = rest.find('{') {
         let after = &rest[at + 1..];
@@ -127,22 +188,30 @@ pub fn analyze(template: &str) -> Uses {
         if tokens.last() == Some(&Token::Other('-')) {
             tokens.pop();
         }
+        let names = paths(&tokens);
+        // `__tera_context` prints every variable.
+        if names.iter().any(|n| n.starts_with("__tera")) {
+            return Uses::Unknown;
+        }
         if close == "}}" {
             if !is_path(&tokens) {
                 used.extend(paths(&tokens));
             }
+            named.extend(names);
             continue;
         }
         let Some(Token::Ident(keyword)) = tokens.first() else {
             return Uses::Unknown;
         };
         let rest_tokens = &tokens[1..];
+        // A truth test sees whether its paths hold something, not what (a map always does).
+        if matches!(*keyword, "if" | "elif") && is_truth_test(rest_tokens) {
+            tested.extend(names);
+            continue;
+        }
+        named.extend(names);
         match *keyword {
-            "if" | "elif" => {
-                if !is_truth_test(rest_tokens) {
-                    used.extend(paths(rest_tokens));
-                }
-            }
+            "if" | "elif" => used.extend(paths(rest_tokens)),
             "else" | "endif" | "endfor" | "break" | "continue" => used.extend(paths(rest_tokens)),
             // `{% set x = ... %}`; the block form captures output, which is not followed.
             "for" => used.extend(paths(rest_tokens)),
@@ -150,7 +219,11 @@ pub fn analyze(template: &str) -> Uses {
             _ => return Uses::Unknown,
         }
     }
-    Uses::Known(used)
+    Uses::Known {
+        used: used.into_iter().collect(),
+        named: named.into_iter().collect(),
+        tested: tested.into_iter().collect(),
+    }
 }
 
 /// The tokens of a tag's inside, up to `close`, and the length through `close`; `None` if the tag
@@ -265,19 +338,26 @@ pub fn inert(value: &str) -> bool {
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
-    let numbered = {
-        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-        digits > 0 && b.get(digits) == Some(&b'.')
-    };
-    first.is_ascii_alphanumeric()
-        && last != b' '
-        && !numbered
-        && b.iter()
-            .all(|&c| c.is_ascii_alphanumeric() || b" .-/:@+=?#%,".contains(&c))
-        && !value.contains("  ")
-        && !value.contains("..")
-        && !value.contains("--")
-        && !value.contains(PREFIX)
+    if !first.is_ascii_alphanumeric() || last == b' ' {
+        return false;
+    }
+    // One pass (every string of every guide page is tried): allowed bytes, no doubled space,
+    // dot or dash.
+    let mut prev = 0u8;
+    for &c in b {
+        let allowed = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b' ' | b'.' | b'-' | b'/' | b':' | b'@' | b'+' | b'=' | b'?' | b'#' | b'%' | b','
+            );
+        if !allowed || (c == prev && matches!(c, b' ' | b'.' | b'-')) {
+            return false;
+        }
+        prev = c;
+    }
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let numbered = digits > 0 && b.get(digits) == Some(&b'.');
+    !numbered && !value.contains(PREFIX)
 }
 
 /// Whether `value` starts like an absolute URL (`scheme:`, the scheme as CommonMark's autolinks
@@ -584,14 +664,44 @@ mod tests {
     use super::*;
 
     fn known(paths: &[&str]) -> Uses {
-        Uses::Known(paths.iter().map(|p| p.to_string()).collect())
+        Uses::Known {
+            used: paths.iter().map(|p| p.to_string()).collect(),
+            named: Paths::default(),
+            tested: Paths::default(),
+        }
+    }
+
+    fn used(uses: Uses) -> Vec<String> {
+        match uses {
+            Uses::Known { used, .. } => {
+                let mut paths: Vec<String> = used.exact.into_iter().collect();
+                paths.sort();
+                paths
+            }
+            Uses::Unknown => panic!("known"),
+        }
     }
 
     #[test]
     fn printing_and_truth_tests_are_not_uses() {
         let t = "{% if provider.help_url and not pop3 %}See <{{ provider.help_url }}>.{% endif %}\
                  {{- incoming.host -}}{# {{ provider.name | upper }} #}{%- if (imap or pop3) -%}x{%- endif %}";
-        assert_eq!(analyze(t), known(&[]));
+        let uses = analyze(t);
+        for (path, seen) in [
+            ("provider.help_url", true),
+            ("provider", true),
+            ("imap", true),
+            ("imap.host", false),
+            ("incoming", true),
+            ("incoming.port", false),
+            ("pop3", true),
+            ("pop3.host", false),
+            ("provider.name", false),
+            ("smtp", false),
+        ] {
+            assert_eq!(uses.sees(path), seen, "{path}");
+        }
+        assert_eq!(used(uses), Vec::<String>::new());
     }
 
     #[test]
@@ -599,7 +709,7 @@ mod tests {
         let t = r#"{% if smtp.security_id == "starttls" %}{{ provider.name | upper }}{% endif %}
 {% for d in provider.domains %}{{ d }}{% endfor %}{% set n = provider.short_name %}
 {% if incoming.port is defined %}{{ imap.host ~ ":" ~ imap.port }}{% endif %}"#;
-        let Uses::Known(used) = analyze(t) else { panic!("known") };
+        let used = used(analyze(t));
         for path in [
             "smtp.security_id",
             "provider.name",
@@ -627,6 +737,7 @@ mod tests {
             "{{ <Card name=provider.name /> }}",
             "{{ provider.name ",
             "text mgslotaz",
+            "{{ __tera_context }}",
         ] {
             assert_eq!(analyze(t), Uses::Unknown, "{t}");
         }
