@@ -14,7 +14,11 @@ fn options() -> Options {
 /// Renders Markdown to HTML. Headings get an `id` from their text (unique within the page) and
 /// are shifted down by `shift` levels so a guide's `##` fits under the page's own headings.
 pub fn to_html(markdown: &str, shift: u8) -> String {
-    html_of(Parser::new_ext(markdown, options()).collect(), shift)
+    html_of(
+        Parser::new_ext(markdown, options()).collect(),
+        shift,
+        &mut HashSet::new(),
+    )
 }
 
 /// [`to_html`] and the steps of a HowTo (the text of each item of the ordered lists) from one parse, for guide pages, which need both.
@@ -33,11 +37,19 @@ pub(super) fn parse(markdown: &str) -> (Vec<Event<'_>>, bool) {
 /// [`to_html_and_steps`] of parsed events.
 pub(super) fn html_and_steps_of(events: Vec<Event<'_>>, shift: u8) -> (String, Vec<String>) {
     let steps = steps_of(events.iter());
-    (html_of(events, shift), steps)
+    (html_of(events, shift, &mut HashSet::new()), steps)
 }
 
-fn html_of(mut events: Vec<Event<'_>>, shift: u8) -> String {
+/// [`html_and_steps_of`], and the `id`s given to the headings, in order.
+pub(super) fn html_steps_and_ids_of(events: Vec<Event<'_>>, shift: u8) -> (String, Vec<String>, Vec<String>) {
+    let steps = steps_of(events.iter());
     let mut used = HashSet::new();
+    let html = html_of(events, shift, &mut used);
+    (html, steps, used.into_iter().collect())
+}
+
+/// The HTML of the events; `used` collects the heading `id`s made.
+fn html_of(mut events: Vec<Event<'_>>, shift: u8, used: &mut HashSet<String>) -> String {
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading {
@@ -59,7 +71,7 @@ fn html_of(mut events: Vec<Event<'_>>, shift: u8) -> String {
             let new_level = shifted(*level, shift);
             let id = match id {
                 Some(id) => id.clone(),
-                None => unique(slugify(&text), &mut used).into(),
+                None => unique(slugify(&text), used).into(),
             };
             let (classes, attrs) = (classes.clone(), attrs.clone());
             events[i] = Event::Start(Tag::Heading {

@@ -206,7 +206,8 @@ impl<'a> Renderer<'a> {
         ctx.insert("page", &meta);
         ctx.insert("search_index", &self.opts.search.as_ref().map(|s| s.url.as_str()));
         fill(&mut ctx);
-        Ok(OutputFile::new(path, self.theme.render(template, &ctx)?))
+        // Most pages are 10 to 20 KB.
+        Ok(OutputFile::new(path, self.theme.render(template, &ctx, 24 * 1024)?))
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {

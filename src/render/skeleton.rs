@@ -29,7 +29,7 @@ use memchr::memmem;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -520,18 +520,32 @@ pub struct Skeleton {
     in_links: Vec<usize>,
 }
 
-impl Skeleton {
-    /// Parses a skeleton's Markdown; `None` if a placeholder stands where Markdown could read the
-    /// real string differently (see the module's introduction).
-    fn parse(markdown: &str, slots: &Slots, shift: u8) -> Option<Skeleton> {
+/// A piece of a skeleton's Markdown, parsed on its own: the whole skeleton, or a section of it
+/// that starts at a heading (see [`sections`]). Sections are shared between skeletons: most
+/// skeletons differ from others in one or two sections.
+#[derive(Debug)]
+struct Section {
+    html: String,
+    steps: Vec<String>,
+    /// The `id`s its headings got.
+    ids: Vec<String>,
+    in_links: Vec<usize>,
+}
+
+impl Section {
+    /// Parses Markdown with placeholders; `None` if a placeholder stands where Markdown could
+    /// read the real string differently (see the module's introduction).
+    fn parse(markdown: &str, shift: u8) -> Option<Section> {
         if markdown.contains('\t') {
             return None;
         }
         let bytes = markdown.as_bytes();
         for at in memmem::find_iter(bytes, PREFIX) {
             let before = at.checked_sub(1).map(|i| bytes[i]);
-            let index = index_at(&bytes[at + PREFIX.len()..])?;
-            let url = slots.placeholder(index)?.contains(':');
+            let rest = &bytes[at + PREFIX.len()..];
+            index_at(rest)?;
+            let letters = rest.iter().position(|&c| c == b'z')?;
+            let url = rest.get(letters + 1) == Some(&b':');
             if before == Some(b'&') || (before == Some(b'<') && !url) {
                 return None;
             }
@@ -577,14 +591,61 @@ impl Skeleton {
                 _ => {}
             }
         }
-        let (html, steps) = markdown::html_and_steps_of(events, shift);
+        let (html, steps, ids) = markdown::html_steps_and_ids_of(events, shift);
+        Some(Section {
+            html,
+            steps,
+            ids,
+            in_links,
+        })
+    }
+}
+
+/// Splits Markdown before each line that is an ATX heading (`#` to `######` and a space, at the
+/// start of the line), when parsing the pieces one by one gives the HTML of the whole, joined:
+/// such a line always starts a new block (it ends a paragraph, a list, a quote or a table), and
+/// the pieces share nothing else when the text has no fenced code (a `#` line inside would not be
+/// a heading), no line starting with `<` (an HTML block may run past a heading line), no link
+/// reference definitions or footnotes (checked when parsing) and no tabs. Heading `id`s are made
+/// unique per piece; [`Skeletons::parse`] checks that they are unique across pieces too. `None`
+/// when the text has one of those.
+fn sections(markdown: &str) -> Option<Vec<&str>> {
+    if markdown.contains("```") || markdown.contains("~~~") {
+        return None;
+    }
+    let mut cuts = vec![0];
+    let mut at = 0;
+    for line in markdown.split_inclusive('\n') {
+        if line.trim_start_matches(' ').starts_with('<') {
+            return None;
+        }
+        let hashes = line.bytes().take_while(|&c| c == b'#').count();
+        if at > 0 && (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), Some(b' ' | b'\n') | None) {
+            cuts.push(at);
+        }
+        at += line.len();
+    }
+    cuts.push(markdown.len());
+    Some(
+        cuts.windows(2)
+            .map(|w| &markdown[w[0]..w[1]])
+            .filter(|s| !s.trim().is_empty())
+            .collect(),
+    )
+}
+
+impl Skeleton {
+    /// Puts parsed sections together, cut at the page's placeholders.
+    fn of(sections: &[Arc<Section>], slots: &Slots) -> Option<Skeleton> {
+        let html: String = sections.iter().map(|s| s.html.as_str()).collect();
         Some(Skeleton {
             html: Filled::cut(html, slots)?,
-            steps: steps
-                .into_iter()
-                .map(|s| Filled::cut(s, slots))
+            steps: sections
+                .iter()
+                .flat_map(|s| &s.steps)
+                .map(|s| Filled::cut(s.clone(), slots))
                 .collect::<Option<_>>()?,
-            in_links,
+            in_links: sections.iter().flat_map(|s| s.in_links.iter().copied()).collect(),
         })
     }
 
@@ -601,6 +662,44 @@ impl Skeleton {
     }
 }
 
+/// Kept parses by their key, in shards, with counts of how often a key was found and how often
+/// it was parsed: a site whose pieces are mostly unlike each other would only fill memory with
+/// them, so once the first few hundred have been parsed more often than found, no more are kept.
+struct Kept<K, V> {
+    shards: [Mutex<FxHashMap<K, Option<Arc<V>>>>; 16],
+    found: AtomicUsize,
+    parsed: AtomicUsize,
+}
+
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Kept {
+            shards: Default::default(),
+            found: AtomicUsize::new(0),
+            parsed: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl<K: Hash + Eq, V> Kept<K, V> {
+    /// The value kept for `key`, or else `make`'s, kept if there is room. Made outside the lock:
+    /// two threads may make the same value once each.
+    fn get_or_make(&self, key: K, make: impl FnOnce(&K) -> Option<V>) -> Option<Arc<V>> {
+        let shard = &self.shards[(rustc_hash::FxBuildHasher.hash_one(&key) % 16) as usize];
+        let lock = || shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(known) = lock().get(&key).cloned() {
+            self.found.fetch_add(1, Ordering::Relaxed);
+            return known;
+        }
+        let made = make(&key).map(Arc::new);
+        let count = self.parsed.fetch_add(1, Ordering::Relaxed) + 1;
+        if count <= 256 || self.found.load(Ordering::Relaxed) >= count {
+            lock().insert(key, made.clone());
+        }
+        made
+    }
+}
+
 /// What decides a guide page's skeleton: the page's variables once slotted (they name the
 /// client, whose guide it is), and the provider's own steps for the client, if any (their
 /// template and where they go). Pages with equal keys render the same skeleton, so a page whose
@@ -611,16 +710,13 @@ pub struct Key<'a> {
     pub steps: Option<(&'a str, Placement)>,
 }
 
-/// The skeletons parsed so far in a render, by [`Key`], shared by the threads rendering pages. A
-/// skeleton that cannot be shared is kept as `None`, so it is not rendered or parsed again.
+/// The skeletons parsed so far in a render, by [`Key`], and their sections, by their text;
+/// shared by the threads rendering pages. A skeleton that cannot be shared is kept as `None`, so
+/// it is not rendered or parsed again.
 #[derive(Default)]
 pub struct Skeletons<'a> {
-    shards: [Mutex<FxHashMap<Key<'a>, Option<Arc<Skeleton>>>>; 16],
-    /// Pages that found their skeleton parsed, and pages that parsed it. A site whose guides are
-    /// mostly unlike each other would only fill memory with skeletons: once the first few hundred
-    /// pages have found fewer than they parsed, no more are kept.
-    found: AtomicUsize,
-    parsed: AtomicUsize,
+    skeletons: Kept<Key<'a>, Skeleton>,
+    sections: Kept<(u8, String), Section>,
 }
 
 impl<'a> Skeletons<'a> {
@@ -635,27 +731,30 @@ impl<'a> Skeletons<'a> {
         shift: u8,
         markdown: impl FnOnce(&Variables<'a>) -> Option<String>,
     ) -> Option<(String, Vec<String>)> {
-        let shard = &self.shards[(rustc_hash::FxBuildHasher.hash_one(&key) % 16) as usize];
-        let lock = || shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let known = lock().get(&key).cloned();
-        let parsed = match known {
-            Some(parsed) => {
-                self.found.fetch_add(1, Ordering::Relaxed);
-                parsed
+        let skeleton = self
+            .skeletons
+            .get_or_make(key, |key| self.parse(&markdown(&key.vars)?, slots, shift))?;
+        skeleton.fill(slots)
+    }
+
+    /// Parses a skeleton's Markdown, section by section where it can be cut into sections
+    /// ([`sections`]) whose heading `id`s are unique across them, else whole.
+    fn parse(&self, markdown: &str, slots: &Slots, shift: u8) -> Option<Skeleton> {
+        if let Some(pieces) = sections(markdown) {
+            let parsed: Option<Vec<Arc<Section>>> = pieces
+                .into_iter()
+                .map(|piece| {
+                    self.sections
+                        .get_or_make((shift, piece.to_string()), |(shift, text)| Section::parse(text, *shift))
+                })
+                .collect();
+            let parsed = parsed?;
+            let mut ids = FxHashSet::default();
+            if parsed.iter().flat_map(|s| &s.ids).all(|id| ids.insert(id)) {
+                return Skeleton::of(&parsed, slots);
             }
-            None => {
-                // Made outside the lock; two threads may make the same skeleton once each.
-                let parsed = markdown(&key.vars)
-                    .and_then(|md| Skeleton::parse(&md, slots, shift))
-                    .map(Arc::new);
-                let count = self.parsed.fetch_add(1, Ordering::Relaxed) + 1;
-                if count <= 256 || self.found.load(Ordering::Relaxed) >= count {
-                    lock().insert(key, parsed.clone());
-                }
-                parsed
-            }
-        };
-        parsed?.fill(slots)
+        }
+        Skeleton::of(&[Arc::new(Section::parse(markdown, shift)?)], slots)
     }
 }
 
@@ -804,6 +903,11 @@ mod tests {
             "\t{0}",
             "{0}  \n{1}",
             "Trailing {0}/ and {1}@",
+            // Sections: a heading line ends a paragraph, a list, a quote or a table.
+            "Intro {0}.\n## Steps\n1. {1}\n2. Next\n## Table\n| a | b |\n|---|---|\n| {0} | x |\n# Last\n> {1}\n## Steps\ntext",
+            "- {0}\n  ## Not a section\n- {1}\n### Section {{ x }}\nText *{0}\n## Cut* {1}",
+            "{0}\n\n<div>\n## H\n</div>\n\n{1}\n",
+            "Para {0}\n## A\n\n## A-2\n{1}\n## A\n#no heading\n#\n{0}",
         ];
         let values = [
             "iCloud Mail",
@@ -835,7 +939,10 @@ mod tests {
                     let fill = |with: &dyn Fn(usize) -> String| place.replace("{0}", &with(0)).replace("{1}", &with(1));
                     let real = fill(&|i| pair[i].to_string());
                     let skeleton = fill(&|i| placeholder(i, pair[i]));
-                    let Some(done) = Skeleton::parse(&skeleton, &slots, 1).and_then(|s| s.fill(&slots)) else {
+                    let Some(done) = Skeletons::default()
+                        .parse(&skeleton, &slots, 1)
+                        .and_then(|s| s.fill(&slots))
+                    else {
                         continue;
                     };
                     assert_eq!(done, markdown::to_html_and_steps(&real, 1), "{place:?} with {pair:?}");
@@ -861,7 +968,10 @@ mod tests {
                 placeholders: vec![Some(placeholder(0, "q"))],
             };
             let skeleton = place.replace("{0}", &placeholder(0, "q"));
-            assert!(Skeleton::parse(&skeleton, &slots, 1).is_none(), "{place} is not shared");
+            assert!(
+                Skeletons::default().parse(&skeleton, &slots, 1).is_none(),
+                "{place} is not shared"
+            );
         }
     }
 }

@@ -162,12 +162,17 @@ impl Theme {
         })
     }
 
-    /// Renders a theme template; an error names the template file and line.
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| {
-            let located = self.written.as_ref().and_then(|w| w.render(name, context).err());
-            template_error(&self.files, located.as_ref().unwrap_or(&e))
-        })
+    /// Renders a theme template into bytes, in a buffer of at least `capacity` bytes (a page's
+    /// expected size: growing the buffer copies it); an error names the template file and line.
+    pub fn render(&self, name: &str, context: &tera::Context, capacity: usize) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(capacity);
+        match self.tera.render_to(name, context, &mut out) {
+            Ok(()) => Ok(out),
+            Err(e) => {
+                let located = self.written.as_ref().and_then(|w| w.render(name, context).err());
+                Err(template_error(&self.files, located.as_ref().unwrap_or(&e)))
+            }
+        }
     }
 
     /// Sets a variable every template sees.
