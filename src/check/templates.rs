@@ -11,7 +11,7 @@ use super::Context;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Client, Provider};
 use crate::render::prose::{self, Variables};
-use crate::render::skeleton::{self, Slots, Uses};
+use crate::render::skeleton::{self, Mask, Slots};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -84,18 +84,17 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     // A guide is rendered for every provider, and most providers differ in a guide only by
     // strings it prints: with those slotted (see render::skeleton), the providers of one shape
     // render it alike, with the same errors, so each shape is rendered once.
-    let mut guide_uses: HashMap<String, Uses> = HashMap::new();
+    let mut guide_uses: HashMap<String, Mask> = HashMap::new();
     for c in &clients {
         if let Some(g) = &c.guide {
-            guide_uses.insert(prose::guide_name(&g.source), skeleton::guide_uses(c, &g.body));
+            let uses = skeleton::guide_uses(c, &g.body);
+            guide_uses.insert(prose::guide_name(&g.source), (&uses).into());
         }
     }
     for ((_, client), o) in &overrides {
         if let Some(c) = site.client(client) {
-            guide_uses.insert(
-                prose::guide_name(&o.guide.source),
-                skeleton::guide_uses(c, &o.guide.body),
-            );
+            let uses = skeleton::guide_uses(c, &o.guide.body);
+            guide_uses.insert(prose::guide_name(&o.guide.source), (&uses).into());
         }
     }
     // Whether each shape renders; a shape that fails is rendered again with the page's own

@@ -160,10 +160,10 @@ struct Renderer<'a> {
     opts: &'a RenderOptions,
     clients: Vec<&'a Client>,
     /// What each client's guide does with its variables, when guide skeletons are on.
-    guide_uses: HashMap<&'a str, skeleton::Uses>,
+    guide_uses: HashMap<&'a str, skeleton::Mask>,
     /// The same for the guide pages that also have the provider's own steps, by (provider,
     /// client): both templates' uses.
-    override_uses: HashMap<(&'a str, &'a str), skeleton::Uses>,
+    override_uses: HashMap<(&'a str, &'a str), skeleton::Mask>,
     skeletons: skeleton::Skeletons<'a>,
 }
 
@@ -634,7 +634,7 @@ pub fn render_pages_with(
         skeletons: skeleton::Skeletons::default(),
     };
     if opts.guide_skeletons {
-        r.guide_uses = r
+        let uses: HashMap<&str, skeleton::Uses> = r
             .clients
             .iter()
             .filter_map(|c| Some((c.slug.as_str(), skeleton::guide_uses(c, &c.guide.as_ref()?.body))))
@@ -643,10 +643,11 @@ pub fn render_pages_with(
             .overrides
             .iter()
             .filter_map(|(&pair, o)| {
-                let generic = r.guide_uses.get(pair.1)?;
-                Some((pair, generic.and(&skeleton::analyze(&o.guide.body))))
+                let generic = uses.get(pair.1)?;
+                Some((pair, (&generic.and(&skeleton::analyze(&o.guide.body))).into()))
             })
             .collect();
+        r.guide_uses = uses.iter().map(|(&c, u)| (c, u.into())).collect();
     }
     // The pages that are not per provider; some (the FAQ, the client pages) list every provider,
     // so they are rendered alongside the provider pages rather than after them.

@@ -396,13 +396,13 @@ impl<'a> ServerWords<'a> {
         }
     }
 
-    /// See [`Variables::strings_mut`]: `paths` are this server's four, `first` the number of
-    /// the first.
-    fn strings_mut(&mut self, paths: [&str; 4], first: usize, f: &mut impl FnMut(usize, &str, &mut Cow<'a, str>)) {
-        f(first, paths[0], &mut self.host);
-        f(first + 1, paths[1], &mut self.security);
-        f(first + 2, paths[2], &mut self.username);
-        f(first + 3, paths[3], &mut self.auth);
+    /// See [`Variables::strings_mut`]: `base` is the index of this server's own path in
+    /// [`PATHS`], `first` the number of its first string.
+    fn strings_mut(&mut self, base: usize, first: usize, f: &mut impl FnMut(usize, usize, &mut Cow<'a, str>)) {
+        f(first, base + 1, &mut self.host);
+        f(first + 1, base + 4, &mut self.security);
+        f(first + 2, base + 6, &mut self.username);
+        f(first + 3, base + 7, &mut self.auth);
     }
 }
 
@@ -424,27 +424,66 @@ struct ClientWords<'a> {
     slug: &'a str,
 }
 
-/// The paths of a server variable's fields (`imap.host`, ...), in [`ServerWords`]' order.
-fn server_paths(name: &str) -> [&'static str; 8] {
-    macro_rules! fields {
-        ($n:literal) => {
-            [
-                concat!($n, ".host"),
-                concat!($n, ".port"),
-                concat!($n, ".protocol"),
-                concat!($n, ".security"),
-                concat!($n, ".security_id"),
-                concat!($n, ".username"),
-                concat!($n, ".auth"),
-                concat!($n, ".oauth2"),
-            ]
-        };
-    }
+/// The paths of the variables that come from the provider, numbered: [`Variables::strings_mut`]
+/// and [`Variables::forget_unseen`] name a path by its index here, so that what a template may
+/// do with each is a table lookup (`render::skeleton::Mask`). Each server's own path is followed
+/// by its fields, in [`ServerWords`]' order.
+pub const PATHS: [&str; 46] = [
+    "provider",
+    "provider.name",
+    "provider.short_name",
+    "provider.slug",
+    "provider.domains",
+    "provider.domain",
+    "provider.help_url",
+    "provider.password_kind",
+    "provider.app_password_url",
+    "password",
+    "imap",
+    "imap.host",
+    "imap.port",
+    "imap.protocol",
+    "imap.security",
+    "imap.security_id",
+    "imap.username",
+    "imap.auth",
+    "imap.oauth2",
+    "pop3",
+    "pop3.host",
+    "pop3.port",
+    "pop3.protocol",
+    "pop3.security",
+    "pop3.security_id",
+    "pop3.username",
+    "pop3.auth",
+    "pop3.oauth2",
+    "smtp",
+    "smtp.host",
+    "smtp.port",
+    "smtp.protocol",
+    "smtp.security",
+    "smtp.security_id",
+    "smtp.username",
+    "smtp.auth",
+    "smtp.oauth2",
+    "incoming",
+    "incoming.host",
+    "incoming.port",
+    "incoming.protocol",
+    "incoming.security",
+    "incoming.security_id",
+    "incoming.username",
+    "incoming.auth",
+    "incoming.oauth2",
+];
+
+/// The index in [`PATHS`] of a server variable's own path.
+fn server_base(name: &str) -> usize {
     match name {
-        "imap" => fields!("imap"),
-        "pop3" => fields!("pop3"),
-        "smtp" => fields!("smtp"),
-        _ => fields!("incoming"),
+        "imap" => 10,
+        "pop3" => 19,
+        "smtp" => 28,
+        _ => 37,
     }
 }
 
@@ -526,29 +565,29 @@ impl<'a> Variables<'a> {
         vars
     }
 
-    /// Calls `f` with a number, the path (`provider.name`, `incoming.host`, `password`, ...) and
-    /// the value of every string that comes from the provider. Each path has its own number
-    /// whichever of the others a provider has (the `n`th domain is `SERVER_STRINGS_END + n`),
-    /// so that equal skeletons number their placeholders alike. Enumerations (`password_kind`,
-    /// `protocol`, `security_id`), numbers and the client's words are left out.
-    pub fn strings_mut(&mut self, mut f: impl FnMut(usize, &str, &mut Cow<'a, str>)) {
+    /// Calls `f` with a number, the path (its index in [`PATHS`]) and the value of every string
+    /// that comes from the provider. Each path has its own number whichever of the others a
+    /// provider has (the `n`th domain is `SERVER_STRINGS_END + n`), so that equal skeletons
+    /// number their placeholders alike. Enumerations (`password_kind`, `protocol`,
+    /// `security_id`), numbers and the client's words are left out.
+    pub fn strings_mut(&mut self, mut f: impl FnMut(usize, usize, &mut Cow<'a, str>)) {
         if let Some(p) = &mut self.provider {
-            f(0, "provider.name", &mut p.name);
-            f(1, "provider.short_name", &mut p.short_name);
-            f(2, "provider.slug", &mut p.slug);
-            f(3, "provider.domain", &mut p.domain);
+            f(0, 1, &mut p.name);
+            f(1, 2, &mut p.short_name);
+            f(2, 3, &mut p.slug);
+            f(3, 5, &mut p.domain);
             if let Some(url) = &mut p.help_url {
-                f(4, "provider.help_url", url);
+                f(4, 6, url);
             }
             if let Some(url) = &mut p.app_password_url {
-                f(5, "provider.app_password_url", url);
+                f(5, 8, url);
             }
             for (n, d) in p.domains.iter_mut().enumerate() {
-                f(SERVER_STRINGS_END + n, "provider.domains", d);
+                f(SERVER_STRINGS_END + n, 4, d);
             }
         }
         if let Some(password) = &mut self.password {
-            f(6, "password", password);
+            f(6, 9, password);
         }
         for (name, server) in &mut self.servers {
             let first = match *name {
@@ -557,46 +596,46 @@ impl<'a> Variables<'a> {
                 "smtp" => 15,
                 _ => 19,
             };
-            let [host, _, _, security, _, username, auth, _] = server_paths(name);
-            server.strings_mut([host, security, username, auth], first, &mut f);
+            server.strings_mut(server_base(name), first, &mut f);
         }
     }
 
-    /// Empties every variable `sees` says a template cannot see, so that variables that differ
-    /// only there compare equal (see `render::skeleton::Key`). The template renders the same;
-    /// only an error message listing the variables that exist could differ.
-    pub fn forget_unseen(&mut self, sees: impl Fn(&str) -> bool) {
-        fn forget<T: Default>(value: &mut T, path: &str, sees: &impl Fn(&str) -> bool) {
+    /// Empties every variable `sees` (given its index in [`PATHS`]) says a template cannot see,
+    /// so that variables that differ only there compare equal (see `render::skeleton::Key`).
+    /// The template renders the same; only an error message listing the variables that exist
+    /// could differ.
+    pub fn forget_unseen(&mut self, sees: impl Fn(usize) -> bool) {
+        fn forget<T: Default>(value: &mut T, path: usize, sees: &impl Fn(usize) -> bool) {
             if !sees(path) {
                 *value = T::default();
             }
         }
-        if !sees("provider") {
+        if !sees(0) {
             self.provider = None;
         }
         if let Some(p) = &mut self.provider {
-            forget(&mut p.name, "provider.name", &sees);
-            forget(&mut p.short_name, "provider.short_name", &sees);
-            forget(&mut p.slug, "provider.slug", &sees);
-            forget(&mut p.domains, "provider.domains", &sees);
-            forget(&mut p.domain, "provider.domain", &sees);
-            forget(&mut p.help_url, "provider.help_url", &sees);
-            forget(&mut p.password_kind, "provider.password_kind", &sees);
-            forget(&mut p.app_password_url, "provider.app_password_url", &sees);
+            forget(&mut p.name, 1, &sees);
+            forget(&mut p.short_name, 2, &sees);
+            forget(&mut p.slug, 3, &sees);
+            forget(&mut p.domains, 4, &sees);
+            forget(&mut p.domain, 5, &sees);
+            forget(&mut p.help_url, 6, &sees);
+            forget(&mut p.password_kind, 7, &sees);
+            forget(&mut p.app_password_url, 8, &sees);
         }
-        self.servers.retain(|(name, _)| sees(name));
+        self.servers.retain(|(name, _)| sees(server_base(name)));
         for (name, server) in &mut self.servers {
-            let [host, port, protocol, security, security_id, username, auth, oauth2] = server_paths(name);
-            forget(&mut server.host, host, &sees);
-            forget(&mut server.port, port, &sees);
-            forget(&mut server.protocol, protocol, &sees);
-            forget(&mut server.security, security, &sees);
-            forget(&mut server.security_id, security_id, &sees);
-            forget(&mut server.username, username, &sees);
-            forget(&mut server.auth, auth, &sees);
-            forget(&mut server.oauth2, oauth2, &sees);
+            let base = server_base(name);
+            forget(&mut server.host, base + 1, &sees);
+            forget(&mut server.port, base + 2, &sees);
+            forget(&mut server.protocol, base + 3, &sees);
+            forget(&mut server.security, base + 4, &sees);
+            forget(&mut server.security_id, base + 5, &sees);
+            forget(&mut server.username, base + 6, &sees);
+            forget(&mut server.auth, base + 7, &sees);
+            forget(&mut server.oauth2, base + 8, &sees);
         }
-        if !sees("password") {
+        if !sees(9) {
             self.password = None;
         }
     }

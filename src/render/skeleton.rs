@@ -23,7 +23,7 @@
 //! compares every byte.
 
 use super::markdown;
-use super::prose::Variables;
+use super::prose::{PATHS, Variables};
 use crate::model::{Client, Placement};
 use memchr::memmem;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
@@ -138,6 +138,37 @@ pub fn guide_uses(client: &Client, template: &str) -> Uses {
     match words.contains(PREFIX) {
         true => Uses::Unknown,
         false => analyze(template),
+    }
+}
+
+/// What [`Uses`] says of each variable path of [`PATHS`], as tables: every string of every
+/// guide page asks.
+#[derive(Debug, Clone)]
+pub struct Mask {
+    known: bool,
+    allows: [bool; PATHS.len()],
+    sees: [bool; PATHS.len()],
+}
+
+impl Mask {
+    /// Whether the string at `PATHS[path]` may be replaced by a placeholder ([`Uses::allows`]).
+    pub fn allows(&self, path: usize) -> bool {
+        self.allows[path]
+    }
+
+    /// Whether the template can see `PATHS[path]` ([`Uses::sees`]).
+    pub fn sees(&self, path: usize) -> bool {
+        self.sees[path]
+    }
+}
+
+impl From<&Uses> for Mask {
+    fn from(uses: &Uses) -> Mask {
+        Mask {
+            known: *uses != Uses::Unknown,
+            allows: PATHS.map(|p| uses.allows(p)),
+            sees: PATHS.map(|p| uses.sees(p)),
+        }
     }
 }
 
@@ -423,8 +454,8 @@ impl<'a> Slots<'a> {
     /// Replaces in `vars` each string that `uses` allows and Markdown reads like a placeholder
     /// with one; `None` if there is none, or a string left alone holds [`PREFIX`] (its text
     /// could be taken for a placeholder).
-    pub fn take(vars: &mut Variables<'a>, uses: &Uses) -> Option<Slots<'a>> {
-        if *uses == Uses::Unknown {
+    pub fn take(vars: &mut Variables<'a>, uses: &Mask) -> Option<Slots<'a>> {
+        if !uses.known {
             return None;
         }
         let mut slots = Slots::default();
