@@ -27,11 +27,12 @@ use super::prose::{PATHS, Variables};
 use crate::model::{Client, Placement};
 use memchr::memmem;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
-use std::hash::{BuildHasher, Hash};
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// How every placeholder starts. Templates, client words and strings that hold it are not
 /// slotted, so every occurrence in a skeleton is a placeholder.
@@ -406,27 +407,62 @@ fn url_like(value: &str) -> bool {
 /// The placeholder of the `index`th slot for `value`: `mgslot`, the index in letters `a`-`y`,
 /// `z`; then `:x` if the value is URL-like, and the value's last character if that is not a
 /// letter or digit.
-fn placeholder(index: usize, value: &str) -> String {
-    let mut letters = Vec::new();
-    let mut n = index;
-    loop {
-        letters.push(b'a' + (n % 25) as u8);
-        n /= 25;
-        if n == 0 {
-            break;
+fn placeholder(index: usize, value: &str) -> Cow<'static, str> {
+    /// Characters other than letters and digits an inert string may end with.
+    const ENDS: &[u8] = b".-/:@+=?#%,";
+    /// Placeholders of the first slots, made once: every string of every guide page needs one.
+    const KEPT: usize = 64;
+    static TABLE: OnceLock<Vec<String>> = OnceLock::new();
+    let url = url_like(value);
+    let end = value.bytes().last().and_then(|c| ENDS.iter().position(|&e| e == c));
+    let make = |index: usize, url: bool, end: Option<usize>| {
+        let mut letters = Vec::new();
+        let mut n = index;
+        loop {
+            letters.push(b'a' + (n % 25) as u8);
+            n /= 25;
+            if n == 0 {
+                break;
+            }
         }
+        let mut token = String::with_capacity(PREFIX.len() + letters.len() + 4);
+        token.push_str(PREFIX);
+        token.extend(letters.iter().rev().map(|&c| c as char));
+        token.push('z');
+        if url {
+            token.push_str(":x");
+        }
+        if let Some(end) = end {
+            token.push(ENDS[end] as char);
+        }
+        token
+    };
+    let variants = 2 * (ENDS.len() + 1);
+    let at = |index: usize, url: bool, end: Option<usize>| {
+        index * variants + usize::from(url) * (ENDS.len() + 1) + end.map_or(0, |e| e + 1)
+    };
+    match value.bytes().last() {
+        Some(c) if !c.is_ascii_alphanumeric() && end.is_none() => Cow::Owned({
+            let mut token = make(index, url, None);
+            token.push(c as char);
+            token
+        }),
+        _ if index < KEPT => {
+            let table = TABLE.get_or_init(|| {
+                let mut table = vec![String::new(); KEPT * variants];
+                for index in 0..KEPT {
+                    for url in [false, true] {
+                        for end in std::iter::once(None).chain((0..ENDS.len()).map(Some)) {
+                            table[at(index, url, end)] = make(index, url, end);
+                        }
+                    }
+                }
+                table
+            });
+            Cow::Borrowed(table[at(index, url, end)].as_str())
+        }
+        _ => Cow::Owned(make(index, url, end)),
     }
-    let mut token = String::with_capacity(PREFIX.len() + letters.len() + 4);
-    token.push_str(PREFIX);
-    token.extend(letters.iter().rev().map(|&c| c as char));
-    token.push('z');
-    if url_like(value) {
-        token.push_str(":x");
-    }
-    if let Some(last) = value.chars().last().filter(|c| !c.is_ascii_alphanumeric()) {
-        token.push(last);
-    }
-    token
 }
 
 /// The slot index of the placeholder starting at the beginning of `text` (after [`PREFIX`]).
@@ -447,7 +483,7 @@ fn index_at(text: &[u8]) -> Option<usize> {
 #[derive(Debug, Default)]
 pub struct Slots<'a> {
     values: Vec<Option<Cow<'a, str>>>,
-    placeholders: Vec<Option<String>>,
+    placeholders: Vec<Option<Cow<'static, str>>>,
 }
 
 impl<'a> Slots<'a> {
@@ -471,7 +507,7 @@ impl<'a> Slots<'a> {
                 slots.placeholders.resize(number + 1, None);
             }
             let token = placeholder(number, value);
-            slots.values[number] = Some(std::mem::replace(value, Cow::Owned(token.clone())));
+            slots.values[number] = Some(std::mem::replace(value, token.clone()));
             slots.placeholders[number] = Some(token);
             any = true;
         });
@@ -697,9 +733,52 @@ impl Skeleton {
 /// it was parsed: a site whose pieces are mostly unlike each other would only fill memory with
 /// them, so once the first few hundred have been parsed more often than found, no more are kept.
 struct Kept<K, V> {
-    shards: [Mutex<FxHashMap<K, Option<Arc<V>>>>; 16],
+    shards: [Mutex<KeptMap<K, V>>; 16],
     found: AtomicUsize,
     parsed: AtomicUsize,
+}
+
+/// Keys carry their hash, computed once (it picks the shard too).
+type KeptMap<K, V> = HashMap<Hashed<K>, Option<Arc<V>>, BuildHasherDefault<HashOfHash>>;
+
+struct Hashed<K> {
+    hash: u64,
+    key: K,
+}
+
+impl<K> Hash for Hashed<K> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl<K: PartialEq> PartialEq for Hashed<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.key == other.key
+    }
+}
+
+impl<K: Eq> Eq for Hashed<K> {}
+
+/// The hasher of [`KeptMap`]: the key's hash is already one.
+#[derive(Default)]
+struct HashOfHash(u64);
+
+impl Hasher for HashOfHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is called (by `Hashed`); anything else is folded in, to stay a hash.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl<K, V> Default for Kept<K, V> {
@@ -716,13 +795,15 @@ impl<K: Hash + Eq, V> Kept<K, V> {
     /// The value kept for `key`, or else `make`'s, kept if there is room. Made outside the lock:
     /// two threads may make the same value once each.
     fn get_or_make(&self, key: K, make: impl FnOnce(&K) -> Option<V>) -> Option<Arc<V>> {
-        let shard = &self.shards[(rustc_hash::FxBuildHasher.hash_one(&key) % 16) as usize];
+        let hash = rustc_hash::FxBuildHasher.hash_one(&key);
+        let key = Hashed { hash, key };
+        let shard = &self.shards[(hash % 16) as usize];
         let lock = || shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(known) = lock().get(&key).cloned() {
             self.found.fetch_add(1, Ordering::Relaxed);
             return known;
         }
-        let made = make(&key).map(Arc::new);
+        let made = make(&key.key).map(Arc::new);
         let count = self.parsed.fetch_add(1, Ordering::Relaxed) + 1;
         if count <= 256 || self.found.load(Ordering::Relaxed) >= count {
             lock().insert(key, made.clone());
@@ -969,7 +1050,7 @@ mod tests {
                     }
                     let fill = |with: &dyn Fn(usize) -> String| place.replace("{0}", &with(0)).replace("{1}", &with(1));
                     let real = fill(&|i| pair[i].to_string());
-                    let skeleton = fill(&|i| placeholder(i, pair[i]));
+                    let skeleton = fill(&|i| placeholder(i, pair[i]).into_owned());
                     let Some(done) = Skeletons::default()
                         .parse(&skeleton, &slots, 1)
                         .and_then(|s| s.fill(&slots))
