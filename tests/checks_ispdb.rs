@@ -7,38 +7,14 @@
 
 mod common;
 
-use common::{copy_tree, repo};
+use common::ispdb_site;
 use mailguide::diagnostics::Severity;
-use mailguide::import::ispdb::{self, ImportOptions};
 
 #[test]
 fn the_ispdb_providers_show_their_real_faults_and_no_false_ones() {
-    let ispdb_dir = repo().join("../shared/ispdb");
-    assert!(ispdb_dir.is_dir(), "the ISPDB snapshot is at {}", ispdb_dir.display());
     let site = tempfile::tempdir().expect("temp dir");
     let root = site.path();
-    std::fs::write(
-        root.join("site.yaml"),
-        "title: ISPDB\nclients: [thunderbird, outlook, apple-mail, iphone, android-gmail, thunderbird-android]\n",
-    )
-    .expect("site.yaml");
-    for part in ["clients", "pages"] {
-        copy_tree(&repo().join("content").join(part), &root.join("content").join(part));
-    }
-    // The general entries; the provider entries name bundled providers.
-    for part in ["faq/general.yaml", "troubleshooting/general.yaml"] {
-        let dest = root.join("content").join(part);
-        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(repo().join("content").join(part), dest).expect("copy");
-    }
-    let reports = ispdb::import(
-        std::slice::from_ref(&ispdb_dir),
-        &ImportOptions {
-            root: root.to_path_buf(),
-            force: false,
-        },
-    );
-    assert_eq!(reports.len(), 163);
+    ispdb_site(root);
 
     let checked = mailguide::check_site(root);
     assert_eq!(checked.site.as_ref().map(|s| s.providers.len()), Some(163));

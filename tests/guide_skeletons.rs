@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{copy_tree, repo};
+use common::{copy_tree, ispdb_site, repo};
 use mailguide::render::{self, OutputFile, theme::Theme};
 use std::path::Path;
 
@@ -72,27 +72,9 @@ fn providers_of_every_shape_are_the_same_with_guide_skeletons() {
 
 #[test]
 fn the_ispdb_providers_are_the_same_with_guide_skeletons() {
-    let ispdb_dir = repo().join("../shared/ispdb");
-    assert!(ispdb_dir.is_dir(), "the ISPDB snapshot is at {}", ispdb_dir.display());
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    std::fs::write(
-        root.join("site.yaml"),
-        "title: ISPDB\nclients: [thunderbird, outlook, apple-mail, iphone, android-gmail, thunderbird-android]\n",
-    )
-    .expect("site.yaml");
-    for part in ["clients", "pages"] {
-        copy_tree(&repo().join("content").join(part), &root.join("content").join(part));
-    }
-    copy_tree(&repo().join("themes"), &root.join("themes"));
-    let reports = mailguide::import::ispdb::import(
-        std::slice::from_ref(&ispdb_dir),
-        &mailguide::import::ispdb::ImportOptions {
-            root: root.to_path_buf(),
-            force: false,
-        },
-    );
-    assert_eq!(reports.len(), 163);
+    ispdb_site(root);
     let files = same_both_ways(root);
     assert!(guide_pages(&files) >= 163 * 6, "every provider's guides were rendered");
 }

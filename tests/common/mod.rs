@@ -125,3 +125,33 @@ pub fn html_pages(out: &Path) -> Vec<String> {
     pages.sort();
     pages
 }
+
+/// A site at `root` of the 163 providers of the ISPDB snapshot (`../shared/ispdb`, real data no
+/// one here wrote), imported, with the bundled clients and their guides, free pages, general FAQ
+/// and troubleshooting entries (the others name bundled providers) and theme.
+pub fn ispdb_site(root: &Path) {
+    let ispdb_dir = repo().join("../shared/ispdb");
+    assert!(ispdb_dir.is_dir(), "the ISPDB snapshot is at {}", ispdb_dir.display());
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: ISPDB\nclients: [thunderbird, outlook, apple-mail, iphone, android-gmail, thunderbird-android]\n",
+    )
+    .expect("site.yaml");
+    for part in ["clients", "pages"] {
+        copy_tree(&repo().join("content").join(part), &root.join("content").join(part));
+    }
+    for part in ["faq/general.yaml", "troubleshooting/general.yaml"] {
+        let dest = root.join("content").join(part);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(repo().join("content").join(part), dest).expect("copy");
+    }
+    copy_tree(&repo().join("themes"), &root.join("themes"));
+    let reports = mailguide::import::ispdb::import(
+        std::slice::from_ref(&ispdb_dir),
+        &mailguide::import::ispdb::ImportOptions {
+            root: root.to_path_buf(),
+            force: false,
+        },
+    );
+    assert_eq!(reports.len(), 163);
+}
