@@ -172,12 +172,7 @@ fn write_home(dir: &Path, site: &Site) {
             "| [{}](/{}/) | {} |",
             md_escape(&p.data.name),
             p.slug,
-            p.data
-                .domains
-                .iter()
-                .map(|d| format!("@{d}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            p.addresses()
         );
     }
     write(&dir.join("content/_index.md"), &home);

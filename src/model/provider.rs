@@ -433,6 +433,16 @@ impl Provider {
         self.data.short_name.as_deref().unwrap_or(&self.data.name)
     }
 
+    /// The provider's domains as the ends of addresses, for a reader: `@icloud.com, @me.com`.
+    pub fn addresses(&self) -> String {
+        self.data
+            .domains
+            .iter()
+            .map(|d| format!("@{d}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Whether an allowance switches this rule off for this provider, and why.
     pub fn allowance(&self, rule: &str) -> Option<&RuleAllowance> {
         self.data.allow.iter().find(|a| a.rule == rule)

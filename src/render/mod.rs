@@ -249,12 +249,7 @@ impl<'a> Renderer<'a> {
         let description = format!(
             "{} mail server settings for {}: IMAP, POP3 and SMTP hosts, ports and encryption, and setup guides.",
             p.data.name,
-            p.data
-                .domains
-                .iter()
-                .map(|d| format!("@{d}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            p.addresses()
         );
         // The provider's questions are marked up once, on the FAQ page (Google asks for one instance).
         let ld = vec![];
