@@ -628,7 +628,9 @@ pub fn render_pages_with(
         override_uses: HashMap::new(),
         skeletons: skeleton::Skeletons::default(),
     };
-    if opts.guide_skeletons {
+    // Skeletons pay off when every provider's guides are rendered; the few pages of serve's
+    // rebuild after a change would only pay for making them.
+    if opts.guide_skeletons && sel.all {
         let uses: HashMap<&str, skeleton::Uses> = r
             .clients
             .iter()
