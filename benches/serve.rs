@@ -64,31 +64,18 @@ fn parse_args() -> Args {
         provider: None,
         bench: false,
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
+    let mut flags = common::Flags::new(usage);
+    while let Some(flag) = flags.next_flag() {
+        match flag.as_str() {
             // `cargo bench` passes `--bench`; without it (`cargo test --all-targets`) this is a
             // smoke run: one run of each measurement.
             "--bench" => args.bench = true,
-            "--site" => args.site = Some(PathBuf::from(it.next().unwrap_or_else(|| usage()))),
-            "--runs" => {
-                args.runs = it
-                    .next()
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or_else(|| usage())
-                    .max(1)
-            }
-            "--provider" => args.provider = Some(it.next().unwrap_or_else(|| usage())),
-            "--providers" => {
-                args.providers = Some(
-                    it.next()
-                        .and_then(|v| v.parse::<usize>().ok())
-                        .filter(|&n| n > 0)
-                        .unwrap_or_else(|| usage()),
-                )
-            }
-            "--ispdb" => args.ispdb = PathBuf::from(it.next().unwrap_or_else(|| usage())),
-            _ => usage(),
+            "--site" => args.site = Some(flags.path()),
+            "--runs" => args.runs = flags.count(),
+            "--provider" => args.provider = Some(flags.value()),
+            "--providers" => args.providers = Some(flags.count()),
+            "--ispdb" => args.ispdb = flags.path(),
+            _ => flags.unknown(),
         }
     }
     if args.site.is_some() && args.providers.is_some() {

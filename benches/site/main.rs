@@ -69,32 +69,20 @@ fn parse_args() -> Args {
         args.peer = false;
         return args;
     }
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
+    let mut flags = common::Flags::new(usage);
+    while let Some(flag) = flags.next_flag() {
+        match flag.as_str() {
             // cargo bench passes `--bench` to harness-less targets.
             "--bench" => {}
-            "--providers" | "-n" => {
-                let v = it.next().unwrap_or_else(|| usage());
-                args.providers = v
-                    .split(',')
-                    .map(|n| n.trim().parse().unwrap_or_else(|_| usage()))
-                    .collect();
-            }
-            "--runs" => {
-                args.runs = it
-                    .next()
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or_else(|| usage())
-                    .max(1)
-            }
+            "--providers" | "-n" => args.providers = flags.counts(),
+            "--runs" => args.runs = flags.count(),
             "--no-peer" => args.peer = false,
             "--keep" => args.keep = true,
-            "--ispdb" => args.ispdb = PathBuf::from(it.next().unwrap_or_else(|| usage())),
-            "--tmp" => args.tmp = Some(PathBuf::from(it.next().unwrap_or_else(|| usage()))),
+            "--ispdb" => args.ispdb = flags.path(),
+            "--tmp" => args.tmp = Some(flags.path()),
             // A copy of the binary, so a rebuild of the tree during a long run changes nothing.
-            "--bin" => args.bin = PathBuf::from(it.next().unwrap_or_else(|| usage())),
-            _ => usage(),
+            "--bin" => args.bin = flags.path(),
+            _ => flags.unknown(),
         }
     }
     args
