@@ -8,7 +8,8 @@
 //! ```
 //!
 //! [`check_site`] runs the first three stages; [`build_site`] runs them all and writes nothing
-//! unless the checks pass.
+//! unless the checks pass. The build prepares what rendering needs (theme, FAQ and
+//! troubleshooting views, search index) while the rules run, since none of it depends on them.
 
 pub mod check;
 pub mod commands;
@@ -62,29 +63,42 @@ pub fn check_site(root: &Path) -> Checked {
 
 /// Model and check a loaded site, given the diagnostics of loading it. `serve` calls this after
 /// re-reading only the files that changed.
-pub fn check_loaded(site: Option<Site>, mut diagnostics: Vec<Diagnostic>) -> Checked {
+pub fn check_loaded(site: Option<Site>, diagnostics: Vec<Diagnostic>) -> Checked {
+    check_loaded_alongside(site, diagnostics, |_, _| ()).0
+}
+
+/// [`check_loaded`], running `alongside` on the site and its prose while the rules run: work that
+/// does not depend on the findings (`build` prepares the render stage) takes the share of the
+/// cores the rules leave idle. Without a site, `alongside` does not run.
+pub fn check_loaded_alongside<T: Send>(
+    site: Option<Site>,
+    mut diagnostics: Vec<Diagnostic>,
+    alongside: impl FnOnce(&Site, &Prose) -> T + Send,
+) -> (Checked, Option<T>) {
     let Some(site) = site else {
         diagnostics::sort(&mut diagnostics);
-        return Checked {
+        let checked = Checked {
             site: None,
             prose: None,
             diagnostics,
             allowed: vec![],
         };
+        return (checked, None);
     };
     let (prose, prose_errors) = Prose::compile(&site);
     diagnostics.extend(prose_errors);
-    let report = check::run(&site, &prose);
+    let (report, beside) = rayon::join(|| check::run(&site, &prose), || alongside(&site, &prose));
     let mut all = check::apply_policy(&site, diagnostics);
     all.diagnostics.extend(report.diagnostics);
     all.allowed.extend(report.allowed);
     diagnostics::sort(&mut all.diagnostics);
-    Checked {
+    let checked = Checked {
         site: Some(site),
         prose: Some(prose),
         diagnostics: all.diagnostics,
         allowed: all.allowed,
-    }
+    };
+    (checked, Some(beside))
 }
 
 pub struct BuildOptions {
@@ -134,51 +148,111 @@ pub fn render_checked_with(
     let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
         return Err(vec![]);
     };
-    let base_url = base_url
-        .unwrap_or(&site.config.base_url)
-        .trim_end_matches('/')
-        .to_string();
-    let mut theme = render::theme::Theme::load(&site.root, &site.config.theme, site.config.minify)?;
-    render::set_globals(&mut theme, site, &base_url);
-    let opts = render_options(checked, base_url);
+    let prepared = Prepared::new(site, prose, base_url);
+    render_prepared(checked, prepared, sink)
+}
+
+/// Renders a checked site with the theme and views [`Prepared`] for it.
+fn render_prepared(
+    checked: &Checked,
+    prepared: Prepared,
+    sink: render::Sink,
+) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
+    let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
+        return Err(vec![]);
+    };
+    let theme = prepared.theme?;
+    let opts = prepared.views.into_options(checked, prepared.base_url);
     render::render_site_with(site, prose, &theme, &opts, sink)
+}
+
+/// What the render stage needs that the findings do not change: the theme with the site's
+/// globals, and the views every build makes. `build` prepares it while the rules run.
+struct Prepared {
+    base_url: String,
+    theme: Result<render::theme::Theme, Vec<Diagnostic>>,
+    views: RenderViews,
+}
+
+impl Prepared {
+    fn new(site: &Site, prose: &Prose, base_url: Option<&str>) -> Prepared {
+        let base_url = base_url
+            .unwrap_or(&site.config.base_url)
+            .trim_end_matches('/')
+            .to_string();
+        let theme = render::theme::Theme::load(&site.root, &site.config.theme, site.config.minify).map(|mut theme| {
+            render::set_globals(&mut theme, site, &base_url);
+            theme
+        });
+        Prepared {
+            theme,
+            views: RenderViews::new(site, prose),
+            base_url,
+        }
+    }
+}
+
+/// The FAQ and troubleshooting entries and the search index made from them: what
+/// [`render::RenderOptions`] holds besides what the findings decide.
+struct RenderViews {
+    entries: render::views::EntryViews,
+    search: outputs::search::SearchIndex,
+}
+
+impl RenderViews {
+    fn new(site: &Site, prose: &Prose) -> RenderViews {
+        let entries = render::views::EntryViews::new(site, prose);
+        // The search index is built from the same rendered prose as the pages that link to it.
+        let search = outputs::search::index(site, prose, &entries);
+        RenderViews { entries, search }
+    }
+
+    fn into_options(self, checked: &Checked, base_url: String) -> render::RenderOptions {
+        // Providers with findings get a warning and no client files (see `outputs`). A finding the
+        // provider allows with a reason is the editor's word that the data is right: it does neither.
+        let extras = match &checked.site {
+            Some(site) => outputs::extras(site, checked.diagnostics.iter()),
+            None => Default::default(),
+        };
+        render::RenderOptions {
+            base_url,
+            extras,
+            search: Some(self.search),
+            entries: self.entries,
+            guide_skeletons: true,
+        }
+    }
 }
 
 /// What the render stage needs besides the site: the base URL (without a trailing slash) and
 /// what other stages add to provider pages. Shared by `build` and `serve`.
 pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOptions {
-    // Providers with findings get a warning and no client files (see `outputs`). A finding the
-    // provider allows with a reason is the editor's word that the data is right: it does neither.
-    let extras = match &checked.site {
-        Some(site) => outputs::extras(site, checked.diagnostics.iter()),
-        None => Default::default(),
-    };
-    // The search index is built from the same rendered prose as the pages that link to it.
-    let entries = match (&checked.site, &checked.prose) {
-        (Some(site), Some(prose)) => render::views::EntryViews::new(site, prose),
-        _ => render::views::EntryViews::default(),
-    };
-    let search = match (&checked.site, &checked.prose) {
-        (Some(site), Some(prose)) => Some(outputs::search::index(site, prose, &entries)),
-        _ => None,
-    };
-    render::RenderOptions {
-        base_url,
-        extras,
-        search,
-        entries,
-        guide_skeletons: true,
+    match (&checked.site, &checked.prose) {
+        (Some(site), Some(prose)) => RenderViews::new(site, prose).into_options(checked, base_url),
+        _ => render::RenderOptions {
+            base_url,
+            extras: Default::default(),
+            search: None,
+            entries: Default::default(),
+            guide_skeletons: true,
+        },
     }
 }
 
 /// The whole pipeline. Writes nothing unless every stage succeeds.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let start = Instant::now();
-    let checked = check_site(&opts.root);
+    let loaded = load::load_site(&opts.root);
+    let base_url = opts.base_url.as_deref();
+    let (checked, prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, prose| {
+        Prepared::new(site, prose, base_url)
+    });
     let blocking = checked.errors() > 0 || (opts.deny_warnings && checked.warnings() > 0);
-    if blocking || checked.site.is_none() {
-        return Err(BuildFailure::Content(Box::new(checked)));
-    }
+    // Nothing was prepared when there is no site to render.
+    let prepared = match prepared {
+        Some(prepared) if !blocking => prepared,
+        _ => return Err(BuildFailure::Content(Box::new(checked))),
+    };
     let output = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     // Refuse a foreign output folder before doing the work. Each file is minified and written
     // into the staging folder as soon as it is rendered, so the site is never in memory whole;
@@ -208,7 +282,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         }
         Ok(None)
     };
-    if let Err(diags) = render_checked_with(&checked, opts.base_url.as_deref(), &sink) {
+    if let Err(diags) = render_prepared(&checked, prepared, &sink) {
         return Err(BuildFailure::Render(diags, Box::new(checked)));
     }
     let failed = write_error
