@@ -45,6 +45,14 @@ use std::sync::Arc;
 /// slotted, so every occurrence in a skeleton is a placeholder.
 pub const PREFIX: &str = "mgslot";
 
+/// Whether `text` holds [`PREFIX`]. Asked of every string of every guide page: a searcher made
+/// once beats `str::contains`, which prepares one per call.
+pub fn holds_prefix(text: &str) -> bool {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(PREFIX));
+    FINDER.find(text.as_bytes()).is_some()
+}
+
 /// What decides a guide page's skeleton: the page's variables once slotted (they name the
 /// client, whose guide it is), and the provider's own steps for the client, if any (their
 /// template and where they go). Pages with equal keys render the same skeleton, so a page whose

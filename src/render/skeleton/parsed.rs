@@ -1,8 +1,8 @@
 //! Skeletons parsed: Markdown with placeholders into HTML and HowTo steps, cut at the
 //! placeholders so that each page fills in its own strings.
 
-use super::PREFIX;
 use super::slots::{Slots, index_at};
+use super::{PREFIX, holds_prefix};
 use crate::render::markdown;
 use memchr::memmem;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
@@ -103,7 +103,7 @@ impl Section {
         if references {
             return None;
         }
-        let has = |text: &str| text.contains(PREFIX);
+        let has = holds_prefix;
         let mut in_links = Vec::new();
         let mut heading = 0usize;
         for event in &events {
@@ -159,7 +159,8 @@ impl Section {
 /// unique per piece; `Skeletons::parse` checks that they are unique across pieces too. `None`
 /// when the text has one of those.
 pub(super) fn sections(markdown: &str) -> Option<Vec<&str>> {
-    if markdown.contains("```") || markdown.contains("~~~") {
+    let bytes = markdown.as_bytes();
+    if memmem::find(bytes, b"```").is_some() || memmem::find(bytes, b"~~~").is_some() {
         return None;
     }
     let mut cuts = vec![0];

@@ -1,7 +1,7 @@
 //! A page's provider strings swapped for placeholders, and the strings Markdown reads like their
 //! placeholders.
 
-use super::{Mask, PREFIX};
+use super::{Mask, PREFIX, holds_prefix};
 use crate::render::prose::Variables;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -36,7 +36,7 @@ pub fn inert(value: &str) -> bool {
     }
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     let numbered = digits > 0 && b.get(digits) == Some(&b'.');
-    !numbered && !value.contains(PREFIX)
+    !numbered && !holds_prefix(value)
 }
 
 /// Whether `value` starts like an absolute URL (`scheme:`, the scheme as CommonMark's autolinks
@@ -146,7 +146,7 @@ impl<'a> Slots<'a> {
         let mut any = false;
         vars.strings_mut(|number, path, value| {
             if !(uses.allows(path) && inert(value)) {
-                clash |= value.contains(PREFIX);
+                clash |= holds_prefix(value);
                 return;
             }
             if slots.values.len() <= number {
