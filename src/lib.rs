@@ -193,21 +193,23 @@ impl Prepared {
 }
 
 /// The FAQ and troubleshooting entries and the search index made from them: what
-/// [`render::RenderOptions`] holds besides what the findings decide.
-struct RenderViews {
+/// [`render::RenderOptions`] holds besides what the findings decide. `build` and `serve` make
+/// them while the rules run ([`check_loaded_alongside`]).
+pub struct RenderViews {
     entries: render::views::EntryViews,
     search: outputs::search::SearchIndex,
 }
 
 impl RenderViews {
-    fn new(site: &Site, prose: &Prose) -> RenderViews {
+    pub fn new(site: &Site, prose: &Prose) -> RenderViews {
         let entries = render::views::EntryViews::new(site, prose);
         // The search index is built from the same rendered prose as the pages that link to it.
         let search = outputs::search::index(site, prose, &entries);
         RenderViews { entries, search }
     }
 
-    fn into_options(self, checked: &Checked, base_url: String) -> render::RenderOptions {
+    /// The render options for `checked`, whose findings decide each provider's extras.
+    pub fn into_options(self, checked: &Checked, base_url: String) -> render::RenderOptions {
         // Providers with findings get a warning and no client files (see `outputs`). A finding the
         // provider allows with a reason is the editor's word that the data is right: it does neither.
         let extras = match &checked.site {

@@ -22,7 +22,7 @@ use crate::model::Site;
 use crate::render::theme::Theme;
 use crate::render::views::ProviderExtras;
 use crate::render::{self, Selection};
-use crate::{Checked, check_loaded, outputs, render_options, write};
+use crate::{Checked, RenderViews, check_loaded, check_loaded_alongside, outputs, write};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -305,7 +305,8 @@ impl Session {
 
     /// Checks the model and renders what `sel` (and what is pending) asks for.
     fn finish(&mut self, site: Option<Site>, sel: Selection, start: Instant, reparsed: usize) -> Rebuild {
-        self.checked = check_loaded(site, self.load_diagnostics.clone());
+        let (checked, views) = check_loaded_alongside(site, self.load_diagnostics.clone(), RenderViews::new);
+        self.checked = checked;
         let mut sel = merged(std::mem::take(&mut self.pending), sel);
         let mut report = Rebuild {
             ok: false,
@@ -317,7 +318,9 @@ impl Session {
         };
         let content_errors = self.checked.errors() > 0;
         self.render_errors.clear();
-        let (Some(site), Some(prose), false) = (&self.checked.site, &self.checked.prose, content_errors) else {
+        let (Some(site), Some(prose), Some(views), false) =
+            (&self.checked.site, &self.checked.prose, views, content_errors)
+        else {
             self.pending = sel;
             report.elapsed = start.elapsed();
             return report;
@@ -338,7 +341,7 @@ impl Session {
         }
         let theme = self.theme.as_mut().expect("the theme was loaded just above");
         render::set_globals(theme, site, &self.base_url);
-        let opts = render_options(&self.checked, self.base_url.clone());
+        let opts = views.into_options(&self.checked, self.base_url.clone());
         // Pages whose shared inputs changed: the navigation on every page, a provider's extras.
         let globals = render::globals_fingerprint(site, &self.base_url);
         if globals != self.rendered_globals || !self.built {
