@@ -6,11 +6,10 @@ mod client_support;
 mod common;
 
 use client_support::{XmlServer, assert_profile_matches};
-use common::repo;
 use mailguide::diagnostics::Severity;
-use mailguide::import::ispdb::{self, ImportOptions, WriteStatus};
+use mailguide::import::ispdb::WriteStatus;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const CLIENTS: &str = "[thunderbird, outlook, apple-mail, iphone, android-gmail, thunderbird-android]";
 
@@ -22,7 +21,7 @@ fn is_load_code(code: &str) -> bool {
         .any(|p| code.starts_with(p))
 }
 
-fn write_site_yaml(root: &Path, lowered: &[String]) {
+fn site_yaml(lowered: &[String]) -> String {
     let mut yaml =
         format!("title: ISPDB round trip\nbase_url: https://ispdb.example.org\ntheme: default\nclients: {CLIENTS}\n");
     if !lowered.is_empty() {
@@ -32,7 +31,7 @@ fn write_site_yaml(root: &Path, lowered: &[String]) {
             yaml.push_str(&format!("  {code}: warning\n"));
         }
     }
-    std::fs::write(root.join("site.yaml"), yaml).expect("write site.yaml");
+    yaml
 }
 
 /// One server, as the round trip compares it. A missing `<username>` is the format's (and the
@@ -49,24 +48,11 @@ fn key(s: &XmlServer) -> (String, String, String, Vec<String>, String) {
 
 #[test]
 fn every_ispdb_file_imports_builds_and_reads_back_the_same_servers() {
-    let ispdb_dir = repo().join("../shared/ispdb");
-    assert!(ispdb_dir.is_dir(), "the ISPDB snapshot is at {}", ispdb_dir.display());
     let site = tempfile::tempdir().expect("temp dir");
     let root = site.path();
-    common::copy_tree(&repo().join("content/clients"), &root.join("content/clients"));
-    common::copy_tree(&repo().join("content/pages"), &root.join("content/pages"));
-    common::copy_tree(&repo().join("themes"), &root.join("themes"));
-    write_site_yaml(root, &[]);
 
     // Import: every file, one provider each, nothing failed or skipped.
-    let reports = ispdb::import(
-        std::slice::from_ref(&ispdb_dir),
-        &ImportOptions {
-            root: root.to_path_buf(),
-            force: false,
-        },
-    );
-    assert_eq!(reports.len(), 163, "every file of the snapshot is read");
+    let reports = common::ispdb_site_with(root, &site_yaml(&[]));
     let mut slug_of: Vec<(PathBuf, String)> = Vec::new();
     for r in &reports {
         let results = r
@@ -104,7 +90,7 @@ fn every_ispdb_file_imports_builds_and_reads_back_the_same_servers() {
         .collect();
     lowered.sort();
     lowered.dedup();
-    write_site_yaml(root, &lowered);
+    std::fs::write(root.join("site.yaml"), site_yaml(&lowered)).expect("write site.yaml");
 
     let out = root.join("public");
     let built = mailguide::build_site(&mailguide::BuildOptions {

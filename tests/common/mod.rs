@@ -130,13 +130,17 @@ pub fn html_pages(out: &Path) -> Vec<String> {
 /// one here wrote), imported, with the bundled clients and their guides, free pages, general FAQ
 /// and troubleshooting entries (the others name bundled providers) and theme.
 pub fn ispdb_site(root: &Path) {
+    ispdb_site_with(
+        root,
+        "title: ISPDB\nclients: [thunderbird, outlook, apple-mail, iphone, android-gmail, thunderbird-android]\n",
+    );
+}
+
+/// [`ispdb_site`] with its own `site.yaml`; returns the importer's report of every file.
+pub fn ispdb_site_with(root: &Path, site_yaml: &str) -> Vec<mailguide::import::ispdb::FileReport> {
     let ispdb_dir = repo().join("../shared/ispdb");
     assert!(ispdb_dir.is_dir(), "the ISPDB snapshot is at {}", ispdb_dir.display());
-    std::fs::write(
-        root.join("site.yaml"),
-        "title: ISPDB\nclients: [thunderbird, outlook, apple-mail, iphone, android-gmail, thunderbird-android]\n",
-    )
-    .expect("site.yaml");
+    std::fs::write(root.join("site.yaml"), site_yaml).expect("site.yaml");
     for part in ["clients", "pages"] {
         copy_tree(&repo().join("content").join(part), &root.join("content").join(part));
     }
@@ -153,5 +157,6 @@ pub fn ispdb_site(root: &Path) {
             force: false,
         },
     );
-    assert_eq!(reports.len(), 163);
+    assert_eq!(reports.len(), 163, "every file of the snapshot is read");
+    reports
 }
