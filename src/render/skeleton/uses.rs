@@ -1,7 +1,7 @@
 //! What a template does with its variables, read from its source: which provider strings may
 //! become placeholders, and which variables it can see at all.
 
-use super::PREFIX;
+use super::holds_prefix;
 use crate::model::Client;
 use crate::render::prose::PATHS;
 use rustc_hash::FxHashSet;
@@ -104,7 +104,7 @@ impl Uses {
 /// the client's own words hold a placeholder's prefix (they would be taken for one).
 pub fn guide_uses(client: &Client, template: &str) -> Uses {
     let words = serde_json::to_string(&client.data).unwrap_or_default();
-    match words.contains(PREFIX) {
+    match holds_prefix(&words) {
         true => Uses::Unknown,
         false => analyze(template),
     }
@@ -153,7 +153,7 @@ enum Token<'a> {
 /// Reads what a template does with its variables (see [`Uses`]). Errs towards
 /// [`Uses::Unknown`]: whatever it does not recognise makes the template unknown.
 pub fn analyze(template: &str) -> Uses {
-    if template.contains(PREFIX) {
+    if holds_prefix(template) {
         return Uses::Unknown;
     }
     let mut used = Vec::new();
