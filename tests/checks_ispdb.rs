@@ -1,4 +1,4 @@
-//! The rules on real data: the 163 providers of the ISPDB snapshot (../shared/ispdb), imported
+//! The rules on real data: the 163 providers of the ISPDB snapshot (tests/data/ispdb), imported
 //! into a site that also has the bundled guides, free pages and general FAQ, checked.
 //!
 //! The findings are the real faults of that data (plain-text passwords, ports that do not match

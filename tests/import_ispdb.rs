@@ -12,8 +12,8 @@ fn fixtures() -> PathBuf {
     repo().join("tests/ispdb")
 }
 
-fn shared_ispdb() -> PathBuf {
-    repo().join("../shared/ispdb")
+fn upstream_ispdb() -> PathBuf {
+    repo().join("tests/data/ispdb")
 }
 
 fn opts(root: &Path, force: bool) -> ImportOptions {
@@ -49,7 +49,7 @@ fn run_import(args: &[&str]) -> (i32, String) {
 #[test]
 fn a_real_ispdb_file_becomes_a_provider_file_with_every_server() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let reports = ispdb::import(&[shared_ispdb().join("gmx.net.xml")], &opts(dir.path(), false));
+    let reports = ispdb::import(&[upstream_ispdb().join("gmx.net.xml")], &opts(dir.path(), false));
     assert_eq!(reports.len(), 1);
     let written = reports[0].result.as_ref().expect("gmx.net.xml imports");
     assert_eq!(written[0].slug, "gmx-net");

@@ -1,4 +1,4 @@
-//! The whole ISPDB snapshot (../shared/ispdb, 163 real files) imported into a site, built, and
+//! The whole ISPDB snapshot (tests/data/ispdb, 163 real files) imported into a site, built, and
 //! read back: every generated autoconfig file states the servers of its original file, and every
 //! profile and JSON file is valid. Providers whose data the checks flag get no files at all.
 
