@@ -6,6 +6,8 @@
 //! files to remove), after which the site must pass with no finding at all. Fixtures with a
 //! `stage.txt` of `build` are about the theme and are built, with the bundled theme beside them.
 //! The human and JSON reports are snapshot-tested, as an editor and a CI job see them.
+//! Each fixture is its own pair of tests (`port_range::fires_at_the_right_place`,
+//! `port_range::passes_once_mended`), so one failing rule does not hide the others.
 
 mod common;
 
@@ -107,53 +109,140 @@ fn places(report: &Value, code: &str) -> Vec<String> {
     v
 }
 
-#[test]
-fn every_rule_fires_on_its_fixture_at_the_right_place() {
-    let all = fixtures();
-    assert!(all.len() >= 50, "a fixture per rule code ({} found)", all.len());
-    for (code, fixture) in &all {
-        let site = site_of(fixture, false);
-        let (exit, report, human) = run(fixture, site.path());
-        let mut expected: Vec<String> = std::fs::read_to_string(fixture.join("expect.txt"))
-            .expect("expect.txt")
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect();
-        expected.sort();
-        let found = places(&report, code);
-        if code == "site-missing" {
-            // About the folder, not a file in it.
-            assert_eq!(found, vec!["-"], "{code}: {human}");
-        } else {
-            assert_eq!(found, expected, "{code}: where the editor is told\n{human}");
-        }
-        let errors = report["errors"].as_u64().expect("errors");
-        assert_eq!(exit, if errors > 0 { 1 } else { 0 }, "{code}: exit code\n{human}");
-        assert!(
-            human.contains(&format!("[{code}]")),
-            "{code}: the human report names the code\n{human}"
-        );
-        insta::assert_snapshot!(format!("{code}__human"), human);
-        let json = serde_json::to_string_pretty(&report)
-            .expect("JSON")
-            .replace(site.path().to_str().expect("utf-8"), "[ROOT]");
-        insta::assert_snapshot!(format!("{code}__json"), json);
-    }
+/// One test module per fixture folder, so a failing fixture is named in the test name and the
+/// others still run. A folder missing from this list fails
+/// `the_list_names_every_fixture_folder`, so no fixture is silently left out.
+macro_rules! fixtures {
+    ($($name:ident => $code:literal,)*) => {
+        /// The fixture folders, as listed below.
+        const LISTED: &[&str] = &[$($code),*];
+        $(
+            mod $name {
+                #[test]
+                fn fires_at_the_right_place() {
+                    super::fires($code);
+                }
+
+                #[test]
+                fn passes_once_mended() {
+                    super::passes_once_mended($code);
+                }
+            }
+        )*
+    };
+}
+
+fixtures! {
+    client_security_words => "client-security-words",
+    domain_conflict => "domain-conflict",
+    domain_duplicate => "domain-duplicate",
+    domain_invalid => "domain-invalid",
+    entry_id_duplicate => "entry-id-duplicate",
+    faq_duplicate => "faq-duplicate",
+    faq_empty_answer => "faq-empty-answer",
+    file_unreadable => "file-unreadable",
+    file_unused => "file-unused",
+    guide_missing => "guide-missing",
+    guide_without_client => "guide-without-client",
+    hostname_invalid => "hostname-invalid",
+    link_anchor => "link-anchor",
+    link_broken => "link-broken",
+    markdown_front_matter => "markdown-front-matter",
+    password_kind_auth => "password-kind-auth",
+    path_collision => "path-collision",
+    port_protocol => "port-protocol",
+    port_range => "port-range",
+    port_security => "port-security",
+    port_smtp_relay => "port-smtp-relay",
+    port_unusual => "port-unusual",
+    prose_contradiction => "prose-contradiction",
+    prose_literal => "prose-literal",
+    prose_security_word => "prose-security-word",
+    prose_unknown_host => "prose-unknown-host",
+    provider_no_incoming => "provider-no-incoming",
+    provider_no_outgoing => "provider-no-outgoing",
+    provider_reason_contradicts => "provider-reason-contradicts",
+    security_none => "security-none",
+    security_none_password => "security-none-password",
+    server_duplicate => "server-duplicate",
+    site_duplicate_client => "site-duplicate-client",
+    site_missing => "site-missing",
+    site_unknown_client => "site-unknown-client",
+    slug_invalid => "slug-invalid",
+    template_data => "template-data",
+    template_missing => "template-missing",
+    template_render => "template-render",
+    template_syntax => "template-syntax",
+    template_unreadable => "template-unreadable",
+    theme_missing => "theme-missing",
+    troubleshooting_empty_symptom => "troubleshooting-empty-symptom",
+    troubleshooting_no_fix => "troubleshooting-no-fix",
+    unknown_client => "unknown-client",
+    unknown_provider => "unknown-provider",
+    url_invalid => "url-invalid",
+    url_not_https => "url-not-https",
+    yaml_bad_value => "yaml-bad-value",
+    yaml_empty => "yaml-empty",
+    yaml_missing_key => "yaml-missing-key",
+    yaml_syntax => "yaml-syntax",
+    yaml_unknown_key => "yaml-unknown-key",
+    yaml_wrong_type => "yaml-wrong-type",
 }
 
 #[test]
-fn every_mended_fixture_passes_without_findings() {
-    for (code, fixture) in fixtures() {
-        let site = site_of(&fixture, true);
-        let (exit, report, human) = run(&fixture, site.path());
-        assert_eq!(
-            report["diagnostics"].as_array().map(Vec::len),
-            Some(0),
-            "{code}: the mended site has no findings\n{human}"
-        );
-        assert_eq!(exit, 0, "{code}");
+fn the_list_names_every_fixture_folder() {
+    let folders: Vec<String> = fixtures().into_iter().map(|(code, _)| code).collect();
+    assert!(folders.len() >= 50, "a fixture per rule code ({} found)", folders.len());
+    assert_eq!(
+        folders, LISTED,
+        "tests/checks/ and the `fixtures!` list in tests/checks.rs"
+    );
+}
+
+/// The rule fires on its fixture, at the places `expect.txt` lists, with the exit code its
+/// severity gives, and both reports are as snapshotted.
+fn fires(code: &str) {
+    let fixture = repo().join("tests/checks").join(code);
+    let site = site_of(&fixture, false);
+    let (exit, report, human) = run(&fixture, site.path());
+    let mut expected: Vec<String> = std::fs::read_to_string(fixture.join("expect.txt"))
+        .expect("expect.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    expected.sort();
+    let found = places(&report, code);
+    if code == "site-missing" {
+        // About the folder, not a file in it.
+        assert_eq!(found, vec!["-"], "{code}: {human}");
+    } else {
+        assert_eq!(found, expected, "{code}: where the editor is told\n{human}");
     }
+    let errors = report["errors"].as_u64().expect("errors");
+    assert_eq!(exit, if errors > 0 { 1 } else { 0 }, "{code}: exit code\n{human}");
+    assert!(
+        human.contains(&format!("[{code}]")),
+        "{code}: the human report names the code\n{human}"
+    );
+    insta::assert_snapshot!(format!("{code}__human"), human);
+    let json = serde_json::to_string_pretty(&report)
+        .expect("JSON")
+        .replace(site.path().to_str().expect("utf-8"), "[ROOT]");
+    insta::assert_snapshot!(format!("{code}__json"), json);
+}
+
+/// With the fixture's `mended/` files, the site has no finding at all.
+fn passes_once_mended(code: &str) {
+    let fixture = repo().join("tests/checks").join(code);
+    let site = site_of(&fixture, true);
+    let (exit, report, human) = run(&fixture, site.path());
+    assert_eq!(
+        report["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{code}: the mended site has no findings\n{human}"
+    );
+    assert_eq!(exit, 0, "{code}");
 }
 
 #[test]
