@@ -1,8 +1,11 @@
 //! Write: minify the pages ([`minify`]) and put the finished site in place without ever leaving a
 //! half-built or mixed output folder, and without deleting anything mailguide did not write.
 //!
-//! The new site is written into a sibling folder, then swapped with the old one by renames. The
-//! replaced output is kept beside it as the spare (`.public.mailguide-spare`), and the build
+//! The new site is written into a sibling folder, then swapped with the old one in one atomic
+//! exchange where the file system has it ([`exchange`]), so the output folder is never missing;
+//! elsewhere by two renames. A build marks its folder and holds a lock on the mark while it runs,
+//! so the folders of builds that were killed are recognised and deleted later ([`leftovers`]).
+//! The replaced output is kept beside it as the spare (`.public.mailguide-spare`), and the build
 //! after next writes over it, leaving unchanged files alone (see [`Staging`]): a rebuild never
 //! waits for a large folder to be deleted, and an unchanged file keeps its time stamp, which
 //! `rsync` and other deploy tools use to skip it. Every output folder holds a manifest
@@ -10,6 +13,8 @@
 //! empty is replaced only when every file in it is listed there: anything else belongs to someone
 //! else, and the build refuses with the list of those files.
 
+pub mod exchange;
+pub mod leftovers;
 pub mod minify;
 
 use crate::model::Minify;
@@ -113,6 +118,20 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError>
     staging.finish()
 }
 
+/// A name for this build's staging folder, `.<name>.mailguide-new-<pid>`, that no folder has:
+/// one of an earlier process with the same id that carried no marker is not this build's to
+/// delete, so this build takes the next free name.
+fn staging_path(parent: &Path, name: &str) -> PathBuf {
+    let pid = std::process::id();
+    let mut dir = parent.join(format!(".{name}.mailguide-new-{pid}"));
+    let mut n = 1;
+    while fs::symlink_metadata(&dir).is_ok() || fs::symlink_metadata(leftovers::marker_of(&dir)).is_ok() {
+        dir = parent.join(format!(".{name}.mailguide-new-{pid}-{n}"));
+        n += 1;
+    }
+    dir
+}
+
 /// The hidden folder beside the output that holds the output of the build before the last one.
 fn spare_path(parent: &Path, name: &str) -> PathBuf {
     parent.join(format!(".{name}.mailguide-spare"))
@@ -140,6 +159,8 @@ pub struct Staging {
     /// Files a recycled spare already held with the right bytes.
     unchanged: AtomicUsize,
     finished: bool,
+    /// Marks `dir` as this running build's, until it is swapped into place or deleted.
+    _lock: leftovers::BuildLock,
 }
 
 impl Staging {
@@ -157,10 +178,11 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         sweep_replaced(&parent, &name);
-        let dir = parent.join(format!(".{name}.mailguide-new-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
-        }
+        leftovers::sweep(&parent, &name, discard);
+        let dir = staging_path(&parent, &name);
+        // Marked and locked before the folder exists, so a build killed at any later point leaves
+        // a folder the next build recognises.
+        let lock = leftovers::BuildLock::acquire(&dir).map_err(io_err(&dir))?;
         let recycled = claim_spare(&spare_path(&parent, &name), &dir);
         if recycled.is_none() {
             fs::create_dir_all(&dir).map_err(io_err(&dir))?;
@@ -174,6 +196,7 @@ impl Staging {
             paths: Mutex::new(Vec::new()),
             unchanged: AtomicUsize::new(0),
             finished: false,
+            _lock: lock,
         })
     }
 
@@ -330,30 +353,65 @@ fn remove_stale(dir: &Path, previous: &HashSet<String>, written: &[String]) -> R
 /// Puts the staging folder in place of the output. The replaced output becomes the spare for
 /// the next build (see [`Staging`]); if there already is one that could not be used, it is
 /// deleted in the background instead.
+///
+/// Where the file system can, the two folders trade places in one atomic exchange, and
+/// `output` always names a complete site. Elsewhere the output is renamed aside and the staging
+/// folder renamed into its place: between those two renames (microseconds; nothing runs in
+/// between) the output folder is missing, and a process killed exactly there leaves the previous
+/// site in `.<name>.mailguide-old-*`, which the next build deletes.
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
-    if output.exists() {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let old = parent.join(format!(".{name}.mailguide-old-{}-{nanos}", std::process::id()));
-        fs::rename(output, &old).map_err(io_err(output))?;
-        if let Err(source) = fs::rename(staging, output) {
-            // Put the previous site back so a failed swap loses nothing.
-            let _ = fs::rename(&old, output);
+    if fs::symlink_metadata(output).is_err() {
+        return fs::rename(staging, output).map_err(io_err(output));
+    }
+    match exchange::exchange(staging, output) {
+        // The staging path now holds the replaced site, still under this build's marker.
+        Ok(()) => {
+            set_aside(staging.to_path_buf(), parent, name);
+            return Ok(());
+        }
+        Err(e) if exchange::unsupported(&e) => {}
+        Err(source) => {
             return Err(WriteError::Io {
                 path: output.to_path_buf(),
                 source,
             });
         }
-        let spare = spare_path(parent, name);
-        if spare.exists() || fs::rename(&old, &spare).is_err() {
-            discard(old);
-        }
-    } else {
-        fs::rename(staging, output).map_err(io_err(output))?;
     }
+    let old = old_path(parent, name);
+    fs::rename(output, &old).map_err(io_err(output))?;
+    if let Err(source) = fs::rename(staging, output) {
+        // Put the previous site back so a failed swap loses nothing.
+        let _ = fs::rename(&old, output);
+        return Err(WriteError::Io {
+            path: output.to_path_buf(),
+            source,
+        });
+    }
+    set_aside(old, parent, name);
     Ok(())
+}
+
+/// A name for a replaced output folder on its way out, unique to this process and moment.
+fn old_path(parent: &Path, name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    parent.join(format!(".{name}.mailguide-old-{}-{nanos}", std::process::id()))
+}
+
+/// Keeps the replaced output `old` as the spare, or deletes it when there already is one.
+fn set_aside(old: PathBuf, parent: &Path, name: &str) {
+    let spare = spare_path(parent, name);
+    if fs::symlink_metadata(&spare).is_ok() || fs::rename(&old, &spare).is_err() {
+        // Renamed to an `-old-` name first, so a build killed meanwhile leaves a folder the next
+        // build recognises; if even that fails, it is deleted where it is.
+        let aside = old_path(parent, name);
+        match fs::rename(&old, &aside) {
+            Ok(()) => discard(aside),
+            Err(_) => discard(old),
+        }
+    }
 }
 
 /// Deletes replaced output folders that an earlier build left beside the output, e.g. when its
