@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod no_follow;
 pub mod outputs;
 pub mod render;
 pub mod scaffold;
@@ -256,6 +257,9 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         _ => return Err(BuildFailure::Content(Box::new(checked))),
     };
     let output = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
+    if let Err(e) = write::check_placement(&opts.root, &output) {
+        return Err(BuildFailure::Write(e, Box::new(checked)));
+    }
     // Refuse a foreign output folder before doing the work. Each file is minified and written
     // into the staging folder as soon as it is rendered, so the site is never in memory whole;
     // dropped on failure, the staging folder deletes itself and the output stays as it was.

@@ -41,6 +41,10 @@ pub enum WriteError {
     },
     #[error("{path} exists and is not a folder")]
     NotADirectory { path: PathBuf },
+    #[error("{path} is a symbolic link; mailguide does not write through links")]
+    Link { path: PathBuf },
+    #[error("the output folder {output} is inside {input}, which the site is built from")]
+    Inside { output: PathBuf, input: PathBuf },
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -52,6 +56,10 @@ impl WriteError {
                 "choose another folder with --output, or move those files away; mailguide only replaces folders it wrote"
             }
             WriteError::NotADirectory { .. } => "choose an output folder with --output",
+            WriteError::Link { .. } => "give --output the folder the link points to, or replace the link with a folder",
+            WriteError::Inside { .. } => {
+                "choose an output folder outside content/, themes/, templates/ and static/: the next build would read its own output"
+            }
             WriteError::Io { .. } => "check the permissions and free space of the output folder's parent",
         }
     }
@@ -72,6 +80,11 @@ pub fn minify_all(mode: Minify, files: &mut [OutputFile]) {
 /// Checks that `output` may be replaced: it does not exist, is empty, or holds only files that
 /// its manifest lists.
 pub fn check_output(output: &Path) -> Result<(), WriteError> {
+    if fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(WriteError::Link {
+            path: output.to_path_buf(),
+        });
+    }
     if !output.exists() {
         return Ok(());
     }
@@ -109,6 +122,52 @@ pub fn check_output(output: &Path) -> Result<(), WriteError> {
             more,
         })
     }
+}
+
+/// The folders of the site at `root` that a build reads: an output folder inside one of them
+/// would be read back by the next build (and nest the site in itself).
+pub const INPUT_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// Refuses an output folder inside the site's inputs ([`INPUT_DIRS`]). Paths are compared after
+/// resolving links and `..`, as far as they exist.
+pub fn check_placement(root: &Path, output: &Path) -> Result<(), WriteError> {
+    let output_abs = resolve(output);
+    for dir in INPUT_DIRS {
+        let input = resolve(&root.join(dir));
+        if output_abs.starts_with(&input) {
+            return Err(WriteError::Inside {
+                output: output.to_path_buf(),
+                input: root.join(dir),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its links and `..` resolved, component by component, as far as it
+/// exists (what does not exist holds no links, so its `..` are taken as they read).
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut at = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            // `at` has no links left, so going up is taking its last component off.
+            Component::ParentDir => {
+                at.pop();
+            }
+            Component::CurDir => {}
+            other => {
+                at.push(other);
+                if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
+                    && let Ok(real) = at.canonicalize()
+                {
+                    at = real;
+                }
+            }
+        }
+    }
+    at
 }
 
 /// Writes `files` into a new folder beside `output`, then swaps it into place.
@@ -312,7 +371,9 @@ fn linked_elsewhere(_: &fs::Metadata) -> bool {
 /// never share it) and returns the files its manifest lists. A spare that holds anything its
 /// manifest does not list, or that has no manifest, is left where it is, untouched.
 fn claim_spare(spare: &Path, staging: &Path) -> Option<HashSet<String>> {
-    if !spare.is_dir() || check_output(spare).is_err() {
+    // A real folder: a link named like the spare would have the build write where it points.
+    let real = fs::symlink_metadata(spare).is_ok_and(|m| m.is_dir());
+    if !real || check_output(spare).is_err() {
         return None;
     }
     let listed: HashSet<String> = fs::read_to_string(spare.join(MANIFEST))
