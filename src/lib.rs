@@ -59,7 +59,19 @@ impl Checked {
 /// Load, model and check: everything short of rendering.
 pub fn check_site(root: &Path) -> Checked {
     let loaded = load::load_site(root);
-    check_loaded(loaded.site, loaded.diagnostics)
+    let mut checked = check_loaded(loaded.site, loaded.diagnostics);
+    check_theme(&mut checked);
+    checked
+}
+
+/// Loads the site's theme as `build` does and adds its errors (a missing theme, a template that
+/// does not parse, a template it needs that is gone), so `check` gives `build`'s verdict.
+pub fn check_theme(checked: &mut Checked) {
+    let Some(site) = &checked.site else { return };
+    if let Err(found) = render::theme::Theme::load(&site.root, &site.config.theme, site.config.minify) {
+        checked.diagnostics.extend(found);
+        diagnostics::sort(&mut checked.diagnostics);
+    }
 }
 
 /// Model and check a loaded site, given the diagnostics of loading it. `serve` calls this after

@@ -58,7 +58,11 @@ fn import_refuses_a_provider_file_that_is_a_link_with_and_without_force() {
     let o = mailguide(&["import", "ispdb", &variants_xml(), "--root", s(site.path())]);
     assert_untouched(&target);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("variants-example.yaml is a symbolic link"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("variants-example.yaml is a symbolic link"),
+        "{}",
+        stderr(&o)
+    );
     let o = mailguide(&["import", "ispdb", &variants_xml(), "--root", s(site.path()), "--force"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
