@@ -480,3 +480,26 @@ fn requests_for_other_host_names_are_refused() {
         assert_eq!(request_to(server.addr, "GET", "/", &allowed).status, 200, "{allowed}");
     }
 }
+
+#[test]
+fn watching_goes_on_after_content_is_renamed_away_and_back() {
+    let site = bundled_copy();
+    let server = Server::start(site.path());
+    let changes = |server: &Server| server.stderr().matches("changed:").count();
+    let content = site.path().join("content");
+    let away = site.path().join("content-away");
+    fs::rename(&content, &away).expect("rename away");
+    eventually("serve sees the content go", || changes(&server) >= 1);
+    fs::rename(&away, &content).expect("rename back");
+    eventually("serve sees it come back", || changes(&server) >= 2);
+    eventually("the site is whole again", || {
+        let page = server.get("/icloud/");
+        page.status == 200 && !page.has_overlay()
+    });
+    // A provider added afterwards is seen: a broken one shows the overlay.
+    fs::write(content.join("providers/broken.yaml"), "name: [broken\n").expect("write");
+    eventually("the broken provider shows the overlay", || {
+        server.get("/icloud/").has_overlay()
+    });
+    assert!(server.get("/icloud/").body.contains("content/providers/broken.yaml"));
+}
