@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod no_follow;
 pub mod outputs;
 pub mod render;
 pub mod scaffold;
@@ -58,7 +59,19 @@ impl Checked {
 /// Load, model and check: everything short of rendering.
 pub fn check_site(root: &Path) -> Checked {
     let loaded = load::load_site(root);
-    check_loaded(loaded.site, loaded.diagnostics)
+    let mut checked = check_loaded(loaded.site, loaded.diagnostics);
+    check_theme(&mut checked);
+    checked
+}
+
+/// Loads the site's theme as `build` does and adds its errors (a missing theme, a template that
+/// does not parse, a template it needs that is gone), so `check` gives `build`'s verdict.
+pub fn check_theme(checked: &mut Checked) {
+    let Some(site) = &checked.site else { return };
+    if let Err(found) = render::theme::Theme::load(&site.root, &site.config.theme, site.config.minify) {
+        checked.diagnostics.extend(found);
+        diagnostics::sort(&mut checked.diagnostics);
+    }
 }
 
 /// Model and check a loaded site, given the diagnostics of loading it. `serve` calls this after
@@ -256,6 +269,9 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         _ => return Err(BuildFailure::Content(Box::new(checked))),
     };
     let output = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
+    if let Err(e) = write::check_placement(&opts.root, &output) {
+        return Err(BuildFailure::Write(e, Box::new(checked)));
+    }
     // Refuse a foreign output folder before doing the work. Each file is minified and written
     // into the staging folder as soon as it is rendered, so the site is never in memory whole;
     // dropped on failure, the staging folder deletes itself and the output stays as it was.

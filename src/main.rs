@@ -87,6 +87,10 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// A host name requests may use besides localhost and the bound address (e.g. the
+        /// machine's name on the network, to preview from a phone); may be given several times.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Create a new site in DIR (an empty or new folder), with example content and the default theme.
     Init {
@@ -158,9 +162,19 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => commands::check::run(&root, format.into(), deny_warnings),
-        Command::Serve { root, port, bind, open } => {
-            commands::serve::run(&commands::serve::ServeOptions { root, port, bind, open })
-        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            allow_host,
+        } => commands::serve::run(&commands::serve::ServeOptions {
+            root,
+            port,
+            bind,
+            open,
+            allow_hosts: allow_host,
+        }),
         Command::Init { dir } => commands::init::run(&dir),
         Command::New { kind, name, root } => {
             let kind = match kind {

@@ -22,6 +22,10 @@ pub enum ScaffoldError {
     Exists { path: PathBuf },
     #[error("`{name}` is not a valid name")]
     BadName { name: String },
+    #[error("the name is {length} characters long; names are at most {MAX_NAME} characters")]
+    TooLong { length: usize },
+    #[error(transparent)]
+    Unsafe(crate::no_follow::NoFollowError),
     #[error("{path} has no site.yaml")]
     NoSite { path: PathBuf },
     #[error("cannot write {path}: {source}")]
@@ -37,6 +41,10 @@ impl ScaffoldError {
             ScaffoldError::BadName { .. } => {
                 "use lowercase letters, digits and `-`, starting with a letter or digit (e.g. `example-mail`)".into()
             }
+            ScaffoldError::TooLong { .. } => {
+                "choose a shorter name: it becomes a file name and a part of every page address".into()
+            }
+            ScaffoldError::Unsafe(e) => e.help().into(),
             ScaffoldError::NoSite { .. } => "run it in the site's folder, or pass --root".into(),
             ScaffoldError::Io { .. } => "check the folder's permissions and free space".into(),
         }
@@ -50,26 +58,22 @@ pub enum NewKind {
     Client,
 }
 
-fn write(path: &Path, text: &[u8]) -> Result<(), ScaffoldError> {
-    let io_err = |source| ScaffoldError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io_err)?;
-    }
-    // `create_new` refuses to replace a file that appeared meanwhile.
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|source| match source.kind() {
-            io::ErrorKind::AlreadyExists => ScaffoldError::Exists {
-                path: path.to_path_buf(),
-            },
-            _ => io_err(source),
-        })?;
-    io::Write::write_all(&mut file, text).map_err(io_err)
+/// The longest name `new` accepts: it becomes a file name (at most 255 bytes on most file
+/// systems, with `.yaml`) and a segment of page addresses.
+pub const MAX_NAME: usize = 100;
+
+/// Creates `base/rel` with `text`: its folders below `base` are created as real folders (a link
+/// among them is refused) and the file must not exist, not even as a link.
+fn write(base: &Path, rel: &str, text: &[u8]) -> Result<(), ScaffoldError> {
+    use crate::no_follow::{self, NoFollowError};
+    let rel = Path::new(rel);
+    let folder = no_follow::folders(base, rel.parent().unwrap_or(Path::new(""))).map_err(ScaffoldError::Unsafe)?;
+    let name = rel.file_name().unwrap_or_default();
+    no_follow::create_new(&folder.join(name), text).map_err(|e| match e {
+        NoFollowError::Exists { path } => ScaffoldError::Exists { path },
+        NoFollowError::Io { path, source } => ScaffoldError::Io { path, source },
+        other => ScaffoldError::Unsafe(other),
+    })
 }
 
 /// A YAML file with the schema line first.
@@ -80,6 +84,7 @@ fn yaml(kind: FileKind, rel: &str, body: &str) -> String {
 /// Creates a new site in `dir`, which must be missing or empty. Returns the files written,
 /// relative to `dir`.
 pub fn init(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
+    crate::no_follow::not_a_link(dir).map_err(ScaffoldError::Unsafe)?;
     if dir.exists() {
         let empty = fs::read_dir(dir)
             .map_err(|source| ScaffoldError::Io {
@@ -133,8 +138,12 @@ pub fn init(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
             kind.schema().into_bytes(),
         ));
     }
+    fs::create_dir_all(dir).map_err(|source| ScaffoldError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     for (rel, bytes) in &files {
-        write(&dir.join(rel), bytes)?;
+        write(dir, rel, bytes)?;
     }
     Ok(files.into_iter().map(|(rel, _)| rel).collect())
 }
@@ -167,6 +176,11 @@ fn display_name(slug: &str) -> String {
 /// Creates a content file (and, for a client, its guide) from a commented template. Refuses to
 /// replace an existing file. Returns the files written, relative to `root`.
 pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<Vec<String>, ScaffoldError> {
+    if name.chars().count() > MAX_NAME {
+        return Err(ScaffoldError::TooLong {
+            length: name.chars().count(),
+        });
+    }
     if !valid_slug(name) {
         return Err(ScaffoldError::BadName { name: name.into() });
     }
@@ -195,14 +209,15 @@ pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<Vec<String>, Scaffo
         }
     };
     // Check them all first, so a client is never half written.
+    // A link counts as existing, even one that points nowhere.
     for (rel, _) in &files {
         let path = root.join(rel);
-        if path.exists() {
+        if fs::symlink_metadata(&path).is_ok() {
             return Err(ScaffoldError::Exists { path });
         }
     }
     for (rel, text) in &files {
-        write(&root.join(rel), text.as_bytes())?;
+        write(root, rel, text.as_bytes())?;
     }
     Ok(files.into_iter().map(|(rel, _)| rel).collect())
 }

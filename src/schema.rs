@@ -104,12 +104,29 @@ fn generate<T: JsonSchema>() -> schemars::Schema {
 }
 
 /// Writes every schema into `dir` (created if needed); returns the paths written.
-pub fn write_all(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    std::fs::create_dir_all(dir)?;
+///
+/// The folder is created if missing but must not be a link; each schema file is replaced by a
+/// rename over it (rewriting them is what the command is for), and a link or anything but a
+/// regular file where one goes is refused, so nothing is written through a link.
+pub fn write_all(dir: &Path) -> Result<Vec<std::path::PathBuf>, crate::no_follow::NoFollowError> {
+    use crate::no_follow::{self, NoFollowError};
+    no_follow::not_a_link(dir)?;
+    std::fs::create_dir_all(dir).map_err(|source| NoFollowError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    // Every file is checked before any is written, so a refusal leaves the folder as it was.
+    for kind in FileKind::ALL {
+        let path = dir.join(kind.file_name());
+        no_follow::not_a_link(&path)?;
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+            return Err(NoFollowError::NotAFile { path });
+        }
+    }
     let mut written = Vec::new();
     for kind in FileKind::ALL {
         let path = dir.join(kind.file_name());
-        std::fs::write(&path, kind.schema())?;
+        no_follow::replace(&path, kind.schema().as_bytes())?;
         written.push(path);
     }
     Ok(written)

@@ -1,13 +1,22 @@
 //! `mailguide import ispdb`: runs the importer and reports, per file, what was written, what was
 //! skipped and what the content model could not hold.
 
-use super::{EXIT_FINDINGS, EXIT_OK};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TOOL};
 use crate::import::ispdb::{self, FileReport, ImportOptions, WriteStatus};
 use std::path::PathBuf;
 
 /// Imports the files and prints the report to stderr. Exit code 1 when a file could not be
 /// imported (the others still were).
 pub fn ispdb(paths: &[PathBuf], opts: &ImportOptions) -> i32 {
+    // The site must exist: the importer fills a site, it does not make one (`mailguide init`).
+    if !opts.root.is_dir() {
+        eprintln!(
+            "error: the root folder {} does not exist or is not a folder",
+            opts.root.display()
+        );
+        eprintln!("  = help: pass --root the site's folder, or create a site with `mailguide init DIR`");
+        return EXIT_TOOL;
+    }
     let reports = ispdb::import(paths, opts);
     eprint!("{}", render(&reports));
     if reports.iter().any(|r| r.result.is_err()) {

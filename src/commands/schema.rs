@@ -13,7 +13,7 @@ pub fn run(output: &Path) -> i32 {
         }
         Err(e) => {
             eprintln!("error: cannot write the schemas into {}: {e}", output.display());
-            eprintln!("  = help: check the folder's permissions, or choose another with --output");
+            eprintln!("  = help: {}; or choose another folder with --output", e.help());
             EXIT_TOOL
         }
     }

@@ -3,6 +3,7 @@
 
 use super::{EXIT_OK, EXIT_TOOL, print_human};
 use crate::diagnostics::{Diagnostic, summary};
+use crate::serve::hosts::AllowedHosts;
 use crate::serve::http::{self, Shared};
 use crate::serve::session::{Rebuild, Session};
 use crate::serve::{overlay, watch};
@@ -23,6 +24,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// Open the site in the default browser.
     pub open: bool,
+    /// Host names requests may name besides `localhost` and the bound address (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 enum Message {
@@ -77,7 +80,11 @@ pub fn run(opts: &ServeOptions) -> i32 {
     }
     drop(tx);
     let server = Arc::clone(&shared);
-    std::thread::spawn(move || http::serve(listener, server));
+    let hosts = AllowedHosts::new(addr.ip(), &opts.allow_hosts);
+    std::thread::spawn(move || http::serve(listener, server, hosts));
+    if let Some(warning) = exposure_warning(addr.ip()) {
+        eprintln!("{warning}");
+    }
 
     let url = format!("{base_url}/");
     println!("serving {url} (Ctrl-C to stop)");
@@ -95,6 +102,17 @@ pub fn run(opts: &ServeOptions) -> i32 {
     shared.close_streams();
     eprintln!("stopped");
     EXIT_OK
+}
+
+/// The warning for an address other machines can reach: `serve` is a preview for the editor,
+/// and the site it shows may hold unpublished content.
+pub fn exposure_warning(bind: IpAddr) -> Option<String> {
+    if bind.is_loopback() {
+        return None;
+    }
+    Some(format!(
+        "warning: listening on {bind}, which other machines on the network can reach; the preview shows unpublished content\n  = help: use the default --bind 127.0.0.1 unless you mean to preview from another device (then add --allow-host with the name it uses)"
+    ))
 }
 
 fn describe_port(bind: IpAddr, port: Option<u16>) -> String {
@@ -194,5 +212,24 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("warning: could not open a browser ({program}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_non_loopback_address_gets_a_warning() {
+        for quiet in ["127.0.0.1", "::1", "127.0.0.2"] {
+            assert_eq!(exposure_warning(quiet.parse().expect("ip")), None, "{quiet}");
+        }
+        for loud in ["0.0.0.0", "::", "192.168.1.5"] {
+            let warning = exposure_warning(loud.parse().expect("ip")).unwrap_or_default();
+            assert!(
+                warning.starts_with(&format!("warning: listening on {loud}")),
+                "{warning}"
+            );
+        }
     }
 }

@@ -89,6 +89,8 @@ pub enum ImportError {
     Parse { path: PathBuf, error: ParseError },
     #[error("cannot write {}: {source}", path.display())]
     Write { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Unsafe(#[from] crate::no_follow::NoFollowError),
 }
 
 impl ImportError {
@@ -98,6 +100,7 @@ impl ImportError {
             ImportError::Read { .. } => "check that the file is readable UTF-8 text",
             ImportError::Parse { .. } => "fix the XML at that line; the other files were imported",
             ImportError::Write { .. } => "check that the site folder (--root) exists and is writable",
+            ImportError::Unsafe(e) => e.help(),
         }
     }
 }
@@ -207,14 +210,12 @@ fn write_file(
     opts: &ImportOptions,
     claimed: &mut HashMap<String, PathBuf>,
 ) -> FileReport {
-    let dir = opts.root.join(PROVIDERS_DIR);
     let source_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
     let mut results = Vec::new();
     for p in &converted.providers {
-        let target = dir.join(format!("{}.yaml", p.slug));
         let mut result = ProviderResult {
             id: p.id.clone(),
             slug: p.slug.clone(),
@@ -227,21 +228,16 @@ fn write_file(
             continue;
         }
         claimed.insert(p.slug.clone(), path.to_path_buf());
-        if target.exists() {
-            if !opts.force {
-                result.status = WriteStatus::Exists;
-                results.push(result);
-                continue;
-            }
-            result.status = WriteStatus::Replaced;
-        }
         let yaml = to_yaml(p, &source_name, &converted.notes);
-        if let Err(source) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&target, yaml)) {
-            return FileReport {
-                path: path.to_path_buf(),
-                result: Err(ImportError::Write { path: target, source }),
-                notes: converted.notes,
-            };
+        match write_provider(&opts.root, &p.slug, &yaml, opts.force) {
+            Ok(status) => result.status = status,
+            Err(e) => {
+                return FileReport {
+                    path: path.to_path_buf(),
+                    result: Err(e),
+                    notes: converted.notes,
+                };
+            }
         }
         results.push(result);
     }
@@ -249,6 +245,24 @@ fn write_file(
         path: path.to_path_buf(),
         result: Ok(results),
         notes: converted.notes,
+    }
+}
+
+/// Writes one provider file under `root`, never through a link: the folders below the root must
+/// be real folders, a new file is created without following links, and an existing regular file
+/// is replaced (by a rename over it) only with `force`; a link where the file goes is an error.
+fn write_provider(root: &Path, slug: &str, yaml: &str, force: bool) -> Result<WriteStatus, ImportError> {
+    use crate::no_follow::{self, NoFollowError, Replaced};
+    let dir = no_follow::folders(root, Path::new(PROVIDERS_DIR))?;
+    let target = dir.join(format!("{slug}.yaml"));
+    match no_follow::create_new(&target, yaml.as_bytes()) {
+        Ok(()) => Ok(WriteStatus::Written),
+        Err(NoFollowError::Exists { .. }) if !force => Ok(WriteStatus::Exists),
+        Err(NoFollowError::Exists { .. }) => match no_follow::replace(&target, yaml.as_bytes())? {
+            Replaced::Replaced => Ok(WriteStatus::Replaced),
+            Replaced::Created => Ok(WriteStatus::Written),
+        },
+        Err(e) => Err(e.into()),
     }
 }
 

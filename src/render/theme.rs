@@ -64,7 +64,7 @@ impl Theme {
         if !theme_dir.is_dir() {
             return Err(vec![
                 Diagnostic::error("theme-missing", format!("the theme `{theme}` does not exist"))
-                    .at(Location::file("site.yaml"))
+                    .at(theme_key(root))
                     .help(format!(
                         "create themes/{theme}/templates/, or set `theme:` in site.yaml to a folder under themes/"
                     )),
@@ -90,7 +90,8 @@ impl Theme {
             }
         }
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-            diagnostics.push(template_error(&files, &e));
+            let located = missing_parent(&files, &sources, &e);
+            diagnostics.push(located.unwrap_or_else(|| template_error(&files, &e)));
         }
         for required in [
             "base.html",
@@ -190,6 +191,44 @@ fn fingerprinted_name(name: &str, bytes: &[u8]) -> String {
         Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
         _ => format!("{name}.{hash}"),
     }
+}
+
+/// Where site.yaml names the theme: the `theme:` line, or the top of the file when the key is
+/// left out (the default theme is missing).
+fn theme_key(root: &Path) -> Location {
+    let line = std::fs::read_to_string(root.join("site.yaml"))
+        .ok()
+        .and_then(|text| text.lines().position(|l| l.starts_with("theme:")))
+        .map_or(1, |i| i + 1);
+    Location::new("site.yaml", line, 1)
+}
+
+/// A template that extends one that does not exist (a deleted `base.html`): Tera names both but
+/// gives no position, so the error points at the `extends` line of the template that names it.
+fn missing_parent(
+    files: &HashMap<String, String>,
+    sources: &[(String, String)],
+    err: &tera::Error,
+) -> Option<Diagnostic> {
+    let tera::ErrorKind::MissingParent { current, parent } = err.kind() else {
+        return None;
+    };
+    let text = &sources.iter().find(|(name, _)| name == current)?.1;
+    let (line, column) = text.lines().enumerate().find_map(|(i, l)| {
+        let at = l.find("extends")?;
+        l[at..].contains(parent.as_str()).then_some((i + 1, at + 1))
+    })?;
+    let file = files.get(current).cloned().unwrap_or_else(|| current.clone());
+    Some(
+        Diagnostic::error(
+            "template-missing",
+            format!("{current} extends {parent}, which the theme does not have"),
+        )
+        .at(Location::new(file, line, column).with_len("extends".len()))
+        .help(format!(
+            "add templates/{parent} to the theme (or to the site's templates/), or extend another template"
+        )),
+    )
 }
 
 fn template_error(files: &HashMap<String, String>, err: &tera::Error) -> Diagnostic {

@@ -6,24 +6,39 @@
 //! whose decoded segments hold no `.`/`..`, no empty segment, no encoded `/`, no backslash and no
 //! control character. Files come from the in-memory site only ([`Files`]), so nothing outside
 //! the output can be reached, whatever the path says.
+//!
+//! A client that sends its request slowly cannot crowd others out: the request head must arrive
+//! within [`HEAD_DEADLINE`] in all (not per byte), and connections still reading their head are
+//! counted apart from those being served. When [`MAX_READING`] connections are reading, the
+//! oldest of them is closed to make room, so a flood of slow connections delays no one who
+//! sends a request at once, and the limit of [`MAX_CONNECTIONS`] counts only requests already
+//! read. Requests whose `Host` is not allowed ([`AllowedHosts`]) get 403.
 
+use super::hosts::AllowedHosts;
 use super::overlay;
 use super::reload;
 use super::session::Files;
+use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The path of the live-reload event stream.
 pub const EVENTS_PATH: &str = "/__mailguide/events";
 
 /// Longest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
-/// Connections served at once; more get 503.
-const MAX_CONNECTIONS: usize = 128;
+/// Requests served at once (their heads read); more get 503.
+pub const MAX_CONNECTIONS: usize = 128;
+/// Connections reading their request head at once; a new one closes the oldest beyond this.
+pub const MAX_READING: usize = 256;
+/// The time a client has to send its whole request head.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+/// The longest a write to a client may block.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the server serves right now.
 #[derive(Default)]
@@ -41,7 +56,11 @@ pub struct Served {
 pub struct Shared {
     served: RwLock<Served>,
     listeners: Mutex<Vec<Sender<String>>>,
+    /// Requests being served (heads read).
     connections: AtomicUsize,
+    /// Connections still reading their head, oldest first, with the id their thread knows.
+    reading: Mutex<VecDeque<(u64, TcpStream)>>,
+    next_id: AtomicU64,
 }
 
 impl Shared {
@@ -73,22 +92,76 @@ impl Shared {
     pub fn close_streams(&self) {
         self.listeners.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
+
+    /// Counts a new connection among those reading their head, closing the oldest ones when
+    /// there are too many. Returns its id.
+    fn start_reading(&self, stream: &TcpStream) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut reading = self.reading.lock().unwrap_or_else(|e| e.into_inner());
+        while reading.len() >= MAX_READING {
+            if let Some((_, oldest)) = reading.pop_front() {
+                // Its thread's read fails at once, and the thread ends.
+                let _ = oldest.shutdown(Shutdown::Both);
+            }
+        }
+        if let Ok(clone) = stream.try_clone() {
+            reading.push_back((id, clone));
+        }
+        id
+    }
+
+    fn done_reading(&self, id: u64) {
+        self.reading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(i, _)| *i != id);
+    }
+
+    /// A place among the requests being served, or `None` when all are taken.
+    fn serving_slot(&self) -> Option<Slot<'_>> {
+        if self.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            self.connections.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Slot(&self.connections))
+    }
+}
+
+/// A request being served; dropping it frees the place.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A socket read against one deadline for the whole request head, however slowly the bytes come.
+struct Deadline {
+    stream: TcpStream,
+    until: Instant,
+}
+
+impl Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::from(io::ErrorKind::TimedOut));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
 }
 
 /// Accepts connections until the listener fails; each is served on its own thread.
-pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
+pub fn serve(listener: TcpListener, shared: Arc<Shared>, hosts: AllowedHosts) {
+    let hosts = Arc::new(hosts);
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let shared = Arc::clone(&shared);
-        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            let mut stream = stream;
-            let _ = respond(&mut stream, false, &Response::text(503, "too many connections"));
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-            continue;
-        }
+        let (shared, hosts) = (Arc::clone(&shared), Arc::clone(&hosts));
+        let id = shared.start_reading(&stream);
         std::thread::spawn(move || {
-            let _ = handle(stream, &shared);
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            let _ = handle(stream, &shared, &hosts, id);
         });
     }
 }
@@ -112,15 +185,38 @@ impl Response {
     }
 }
 
-fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
+fn handle(stream: TcpStream, shared: &Shared, hosts: &AllowedHosts, id: u64) -> io::Result<()> {
+    let read = stream.try_clone().and_then(|clone| {
+        stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+        let mut reader = BufReader::new(Deadline {
+            stream: clone,
+            until: Instant::now() + HEAD_DEADLINE,
+        });
+        read_head(&mut reader)
+    });
+    shared.done_reading(id);
     let mut stream = stream;
-    let Some(head) = read_head(&mut reader)? else {
-        return respond(&mut stream, false, &Response::text(400, "bad request"));
+    let head = match read {
+        Ok(Some(head)) => head,
+        Ok(None) => return respond(&mut stream, false, &Response::text(400, "bad request")),
+        Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => {
+            return respond(
+                &mut stream,
+                false,
+                &Response::text(408, "the request took too long to arrive"),
+            );
+        }
+        Err(e) => return Err(e),
     };
-    let mut parts = head.split(' ');
+    let Some(_slot) = shared.serving_slot() else {
+        return respond(&mut stream, false, &Response::text(503, "too many connections"));
+    };
+    let Head { line, host } = head;
+    if !host.as_deref().is_some_and(|h| hosts.allows(h)) {
+        let why = "this server answers requests for localhost and its own address only; start it with --allow-host NAME to be reached as NAME";
+        return respond(&mut stream, false, &Response::text(403, why));
+    }
+    let mut parts = line.split(' ');
     let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return respond(&mut stream, false, &Response::text(400, "bad request"));
@@ -147,10 +243,17 @@ fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     respond(&mut stream, head_only, &response)
 }
 
-/// Reads the request line, skipping the headers (none changes what is served). `None` for a
-/// request that is not HTTP.
-fn read_head(reader: &mut impl BufRead) -> io::Result<Option<String>> {
+/// What is read of a request head: its first line and its `Host` header.
+struct Head {
+    line: String,
+    host: Option<String>,
+}
+
+/// Reads the request line and the `Host` header, skipping the other headers (none changes what
+/// is served). `None` for a request that is not HTTP.
+fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
     let mut first = String::new();
+    let mut host = None;
     let mut total = 0;
     loop {
         let mut line = Vec::new();
@@ -171,7 +274,16 @@ fn read_head(reader: &mut impl BufRead) -> io::Result<Option<String>> {
             }
             first = line.to_string();
         } else if line.is_empty() {
-            return Ok(Some(first));
+            return Ok(Some(Head { line: first, host }));
+        } else if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("host")
+        {
+            // Two Host headers: ambiguous, so neither is believed.
+            host = if host.is_some() {
+                Some(String::new())
+            } else {
+                Some(value.trim().to_string())
+            };
         }
     }
 }
@@ -323,7 +435,9 @@ fn reason(status: u16) -> &'static str {
         301 => "Moved Permanently",
         400 => "Bad Request",
         404 => "Not Found",
+        403 => "Forbidden",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         505 => "HTTP Version Not Supported",

@@ -3,12 +3,14 @@
 //!
 //! - [`session`]: the site in memory and incremental rebuilds, over the pipeline's stages;
 //! - [`http`]: the HTTP server for the in-memory files and the event stream;
+//! - [`hosts`]: which `Host` a request may name (DNS rebinding);
 //! - [`watch`]: file events, debounced into one batch per burst of saves;
 //! - [`reload`]: the script injected into served pages;
 //! - [`overlay`]: the diagnostics shown on every page while the content has errors.
 //!
 //! The command (`commands::serve`) ties them together and prints.
 
+pub mod hosts;
 pub mod http;
 pub mod overlay;
 pub mod reload;

@@ -34,6 +34,7 @@ pub fn spawn(root: &Path, on_batch: impl FnMut(Vec<PathBuf>) -> bool + Send + 's
             // The watcher lives as long as this thread.
             let mut watcher = watcher;
             while let Some(paths) = next_batch(&rx, QUIET, MAX_WAIT) {
+                forget_moved_dirs(&mut watcher, &root, &paths, &mut watched);
                 watch_new_dirs(&mut watcher, &root, &mut watched);
                 if !paths.is_empty() && !on_batch(paths) {
                     return;
@@ -70,6 +71,26 @@ fn add(paths: &mut BTreeSet<PathBuf>, event: notify::Result<Event>) {
         return;
     }
     paths.extend(event.paths);
+}
+
+/// Drops the watch of a watched folder that was itself renamed, deleted or replaced (an event
+/// names the folder, not a file in it), so [`watch_new_dirs`] watches whatever is at its path
+/// now. Without it, a `content/` renamed away and back keeps a watch that no longer reports its
+/// files, and `serve` stops seeing changes.
+fn forget_moved_dirs(
+    watcher: &mut RecommendedWatcher,
+    root: &Path,
+    paths: &[PathBuf],
+    watched: &mut BTreeSet<&'static str>,
+) {
+    for dir in WATCHED_DIRS {
+        let path = root.join(dir);
+        if watched.contains(dir) && paths.contains(&path) {
+            // The old watch may already be gone with its folder; either way it is forgotten.
+            let _ = watcher.unwatch(&path);
+            watched.remove(dir);
+        }
+    }
 }
 
 fn watch_new_dirs(watcher: &mut RecommendedWatcher, root: &Path, watched: &mut BTreeSet<&'static str>) {

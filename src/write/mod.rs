@@ -1,8 +1,11 @@
 //! Write: minify the pages ([`minify`]) and put the finished site in place without ever leaving a
 //! half-built or mixed output folder, and without deleting anything mailguide did not write.
 //!
-//! The new site is written into a sibling folder, then swapped with the old one by renames. The
-//! replaced output is kept beside it as the spare (`.public.mailguide-spare`), and the build
+//! The new site is written into a sibling folder, then swapped with the old one in one atomic
+//! exchange where the file system has it ([`exchange`]), so the output folder is never missing;
+//! elsewhere by two renames. A build marks its folder and holds a lock on the mark while it runs,
+//! so the folders of builds that were killed are recognised and deleted later ([`leftovers`]).
+//! The replaced output is kept beside it as the spare (`.public.mailguide-spare`), and the build
 //! after next writes over it, leaving unchanged files alone (see [`Staging`]): a rebuild never
 //! waits for a large folder to be deleted, and an unchanged file keeps its time stamp, which
 //! `rsync` and other deploy tools use to skip it. Every output folder holds a manifest
@@ -10,6 +13,8 @@
 //! empty is replaced only when every file in it is listed there: anything else belongs to someone
 //! else, and the build refuses with the list of those files.
 
+pub mod exchange;
+pub mod leftovers;
 pub mod minify;
 
 use crate::model::Minify;
@@ -36,6 +41,10 @@ pub enum WriteError {
     },
     #[error("{path} exists and is not a folder")]
     NotADirectory { path: PathBuf },
+    #[error("{path} is a symbolic link; mailguide does not write through links")]
+    Link { path: PathBuf },
+    #[error("the output folder {output} is inside {input}, which the site is built from")]
+    Inside { output: PathBuf, input: PathBuf },
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -47,6 +56,10 @@ impl WriteError {
                 "choose another folder with --output, or move those files away; mailguide only replaces folders it wrote"
             }
             WriteError::NotADirectory { .. } => "choose an output folder with --output",
+            WriteError::Link { .. } => "give --output the folder the link points to, or replace the link with a folder",
+            WriteError::Inside { .. } => {
+                "choose an output folder outside content/, themes/, templates/ and static/: the next build would read its own output"
+            }
             WriteError::Io { .. } => "check the permissions and free space of the output folder's parent",
         }
     }
@@ -67,6 +80,11 @@ pub fn minify_all(mode: Minify, files: &mut [OutputFile]) {
 /// Checks that `output` may be replaced: it does not exist, is empty, or holds only files that
 /// its manifest lists.
 pub fn check_output(output: &Path) -> Result<(), WriteError> {
+    if fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(WriteError::Link {
+            path: output.to_path_buf(),
+        });
+    }
     if !output.exists() {
         return Ok(());
     }
@@ -106,11 +124,71 @@ pub fn check_output(output: &Path) -> Result<(), WriteError> {
     }
 }
 
+/// The folders of the site at `root` that a build reads: an output folder inside one of them
+/// would be read back by the next build (and nest the site in itself).
+pub const INPUT_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// Refuses an output folder inside the site's inputs ([`INPUT_DIRS`]). Paths are compared after
+/// resolving links and `..`, as far as they exist.
+pub fn check_placement(root: &Path, output: &Path) -> Result<(), WriteError> {
+    let output_abs = resolve(output);
+    for dir in INPUT_DIRS {
+        let input = resolve(&root.join(dir));
+        if output_abs.starts_with(&input) {
+            return Err(WriteError::Inside {
+                output: output.to_path_buf(),
+                input: root.join(dir),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its links and `..` resolved, component by component, as far as it
+/// exists (what does not exist holds no links, so its `..` are taken as they read).
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut at = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            // `at` has no links left, so going up is taking its last component off.
+            Component::ParentDir => {
+                at.pop();
+            }
+            Component::CurDir => {}
+            other => {
+                at.push(other);
+                if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
+                    && let Ok(real) = at.canonicalize()
+                {
+                    at = real;
+                }
+            }
+        }
+    }
+    at
+}
+
 /// Writes `files` into a new folder beside `output`, then swaps it into place.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     let staging = Staging::create(output)?;
     files.par_iter().try_for_each(|f| staging.write(f))?;
     staging.finish()
+}
+
+/// A name for this build's staging folder, `.<name>.mailguide-new-<pid>`, that no folder has:
+/// one of an earlier process with the same id that carried no marker is not this build's to
+/// delete, so this build takes the next free name.
+fn staging_path(parent: &Path, name: &str) -> PathBuf {
+    let pid = std::process::id();
+    let mut dir = parent.join(format!(".{name}.mailguide-new-{pid}"));
+    let mut n = 1;
+    while fs::symlink_metadata(&dir).is_ok() || fs::symlink_metadata(leftovers::marker_of(&dir)).is_ok() {
+        dir = parent.join(format!(".{name}.mailguide-new-{pid}-{n}"));
+        n += 1;
+    }
+    dir
 }
 
 /// The hidden folder beside the output that holds the output of the build before the last one.
@@ -140,6 +218,8 @@ pub struct Staging {
     /// Files a recycled spare already held with the right bytes.
     unchanged: AtomicUsize,
     finished: bool,
+    /// Marks `dir` as this running build's, until it is swapped into place or deleted.
+    _lock: leftovers::BuildLock,
 }
 
 impl Staging {
@@ -157,10 +237,11 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         sweep_replaced(&parent, &name);
-        let dir = parent.join(format!(".{name}.mailguide-new-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
-        }
+        leftovers::sweep(&parent, &name, discard);
+        let dir = staging_path(&parent, &name);
+        // Marked and locked before the folder exists, so a build killed at any later point leaves
+        // a folder the next build recognises.
+        let lock = leftovers::BuildLock::acquire(&dir).map_err(io_err(&dir))?;
         let recycled = claim_spare(&spare_path(&parent, &name), &dir);
         if recycled.is_none() {
             fs::create_dir_all(&dir).map_err(io_err(&dir))?;
@@ -174,6 +255,7 @@ impl Staging {
             paths: Mutex::new(Vec::new()),
             unchanged: AtomicUsize::new(0),
             finished: false,
+            _lock: lock,
         })
     }
 
@@ -289,7 +371,9 @@ fn linked_elsewhere(_: &fs::Metadata) -> bool {
 /// never share it) and returns the files its manifest lists. A spare that holds anything its
 /// manifest does not list, or that has no manifest, is left where it is, untouched.
 fn claim_spare(spare: &Path, staging: &Path) -> Option<HashSet<String>> {
-    if !spare.is_dir() || check_output(spare).is_err() {
+    // A real folder: a link named like the spare would have the build write where it points.
+    let real = fs::symlink_metadata(spare).is_ok_and(|m| m.is_dir());
+    if !real || check_output(spare).is_err() {
         return None;
     }
     let listed: HashSet<String> = fs::read_to_string(spare.join(MANIFEST))
@@ -330,30 +414,65 @@ fn remove_stale(dir: &Path, previous: &HashSet<String>, written: &[String]) -> R
 /// Puts the staging folder in place of the output. The replaced output becomes the spare for
 /// the next build (see [`Staging`]); if there already is one that could not be used, it is
 /// deleted in the background instead.
+///
+/// Where the file system can, the two folders trade places in one atomic exchange, and
+/// `output` always names a complete site. Elsewhere the output is renamed aside and the staging
+/// folder renamed into its place: between those two renames (microseconds; nothing runs in
+/// between) the output folder is missing, and a process killed exactly there leaves the previous
+/// site in `.<name>.mailguide-old-*`, which the next build deletes.
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
-    if output.exists() {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let old = parent.join(format!(".{name}.mailguide-old-{}-{nanos}", std::process::id()));
-        fs::rename(output, &old).map_err(io_err(output))?;
-        if let Err(source) = fs::rename(staging, output) {
-            // Put the previous site back so a failed swap loses nothing.
-            let _ = fs::rename(&old, output);
+    if fs::symlink_metadata(output).is_err() {
+        return fs::rename(staging, output).map_err(io_err(output));
+    }
+    match exchange::exchange(staging, output) {
+        // The staging path now holds the replaced site, still under this build's marker.
+        Ok(()) => {
+            set_aside(staging.to_path_buf(), parent, name);
+            return Ok(());
+        }
+        Err(e) if exchange::unsupported(&e) => {}
+        Err(source) => {
             return Err(WriteError::Io {
                 path: output.to_path_buf(),
                 source,
             });
         }
-        let spare = spare_path(parent, name);
-        if spare.exists() || fs::rename(&old, &spare).is_err() {
-            discard(old);
-        }
-    } else {
-        fs::rename(staging, output).map_err(io_err(output))?;
     }
+    let old = old_path(parent, name);
+    fs::rename(output, &old).map_err(io_err(output))?;
+    if let Err(source) = fs::rename(staging, output) {
+        // Put the previous site back so a failed swap loses nothing.
+        let _ = fs::rename(&old, output);
+        return Err(WriteError::Io {
+            path: output.to_path_buf(),
+            source,
+        });
+    }
+    set_aside(old, parent, name);
     Ok(())
+}
+
+/// A name for a replaced output folder on its way out, unique to this process and moment.
+fn old_path(parent: &Path, name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    parent.join(format!(".{name}.mailguide-old-{}-{nanos}", std::process::id()))
+}
+
+/// Keeps the replaced output `old` as the spare, or deletes it when there already is one.
+fn set_aside(old: PathBuf, parent: &Path, name: &str) {
+    let spare = spare_path(parent, name);
+    if fs::symlink_metadata(&spare).is_ok() || fs::rename(&old, &spare).is_err() {
+        // Renamed to an `-old-` name first, so a build killed meanwhile leaves a folder the next
+        // build recognises; if even that fails, it is deleted where it is.
+        let aside = old_path(parent, name);
+        match fs::rename(&old, &aside) {
+            Ok(()) => discard(aside),
+            Err(_) => discard(old),
+        }
+    }
 }
 
 /// Deletes replaced output folders that an earlier build left beside the output, e.g. when its

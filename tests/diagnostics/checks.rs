@@ -3,8 +3,9 @@
 //! `tests/checks/<code>/` is a site (site.yaml and content/) that has exactly the fault the rule
 //! is about. `expect.txt` lists where the editor is told about it, one `file:line` per finding
 //! (`-` for a finding about no file); `mended/` holds the files that fix it (and `delete.txt` the
-//! files to remove), after which the site must pass with no finding at all. Fixtures with a
-//! `stage.txt` of `build` are about the theme and are built, with the bundled theme beside them.
+//! files to remove), after which the site must pass with no finding at all. Every fixture gets
+//! the bundled theme beside it (`check` loads the theme, as `build` does); fixtures with a
+//! `stage.txt` of `build` are about the theme and are built.
 //! The human and JSON reports are snapshot-tested, as an editor and a CI job see them.
 //! Each fixture is its own pair of tests (`port_range::fires_at_the_right_place`,
 //! `port_range::passes_once_mended`), so one failing rule does not hide the others.
@@ -43,9 +44,7 @@ fn site_of(fixture: &Path, mended: bool) -> tempfile::TempDir {
             std::fs::copy(entry.path(), dir.path().join(&name)).expect("copy");
         }
     }
-    if is_build(fixture) {
-        copy_tree(&repo().join("themes/default"), &dir.path().join("themes/default"));
-    }
+    copy_tree(&repo().join("themes/default"), &dir.path().join("themes/default"));
     if mended {
         let fixes = fixture.join("mended");
         if let Ok(list) = std::fs::read_to_string(fixes.join("delete.txt")) {

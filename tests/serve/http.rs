@@ -40,9 +40,15 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    /// `serve` with extra arguments.
+    fn start_with(root: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mailguide"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(extra)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -117,11 +123,16 @@ impl Reply {
 
 /// One raw HTTP/1.1 request, the target sent exactly as given (clients would normalise `..`).
 fn request(addr: SocketAddr, method: &str, target: &str) -> Reply {
+    request_to(addr, method, target, "localhost")
+}
+
+/// [`request`] with the given `Host` header.
+fn request_to(addr: SocketAddr, method: &str, target: &str, host: &str) -> Reply {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(BOUND)).expect("timeout");
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .expect("send");
     let mut raw = Vec::new();
@@ -391,4 +402,104 @@ fn a_burst_of_saves_causes_fewer_rebuilds_than_files() {
         "{rebuilds} rebuilds for {} saves",
         files.len()
     );
+}
+
+#[test]
+fn slow_clients_do_not_crowd_out_others() {
+    let site = bundled_copy();
+    let server = Server::start(site.path());
+    assert_eq!(server.get("/").status, 200);
+    // More connections than the server serves at once, each trickling its request head.
+    let mut slow: Vec<TcpStream> = (0..130)
+        .map(|_| TcpStream::connect(server.addr).expect("connect"))
+        .collect();
+    let head = b"GET / HTTP/1.1\r\nHost: localhost\r\n";
+    for round in 0..3 {
+        for stream in &mut slow {
+            // A connection the server already let go of may refuse the byte; that is fine.
+            let _ = stream.write_all(&head[round..=round]);
+        }
+        for _ in 0..5 {
+            let reply = server.get("/");
+            assert_eq!(reply.status, 200, "round {round}: {}", reply.body);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+#[test]
+fn a_request_head_that_never_ends_is_cut_off() {
+    let site = bundled_copy();
+    let server = Server::start(site.path());
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    // One byte every half second: each arrives well within any per-read timeout.
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 256];
+    for _ in 0..60 {
+        if stream.write_all(b"X").is_err() {
+            break;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => continue,
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 408"),
+        "the server ends the request: {answer:?}"
+    );
+}
+
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let site = bundled_copy();
+    let server = Server::start_with(site.path(), &["--allow-host", "phone.lan"]);
+    let refused = request_to(server.addr, "GET", "/", "evil.attacker.com");
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("--allow-host"), "{}", refused.body);
+    assert_eq!(
+        request_to(
+            server.addr,
+            "GET",
+            "/",
+            &format!("evil.attacker.com:{}", server.addr.port())
+        )
+        .status,
+        403
+    );
+    for allowed in [
+        "localhost".to_string(),
+        server.addr.to_string(),
+        format!("phone.lan:{}", server.addr.port()),
+    ] {
+        assert_eq!(request_to(server.addr, "GET", "/", &allowed).status, 200, "{allowed}");
+    }
+}
+
+#[test]
+fn watching_goes_on_after_content_is_renamed_away_and_back() {
+    let site = bundled_copy();
+    let server = Server::start(site.path());
+    let changes = |server: &Server| server.stderr().matches("changed:").count();
+    let content = site.path().join("content");
+    let away = site.path().join("content-away");
+    fs::rename(&content, &away).expect("rename away");
+    eventually("serve sees the content go", || changes(&server) >= 1);
+    fs::rename(&away, &content).expect("rename back");
+    eventually("serve sees it come back", || changes(&server) >= 2);
+    eventually("the site is whole again", || {
+        let page = server.get("/icloud/");
+        page.status == 200 && !page.has_overlay()
+    });
+    // A provider added afterwards is seen: a broken one shows the overlay.
+    fs::write(content.join("providers/broken.yaml"), "name: [broken\n").expect("write");
+    eventually("the broken provider shows the overlay", || {
+        server.get("/icloud/").has_overlay()
+    });
+    assert!(server.get("/icloud/").body.contains("content/providers/broken.yaml"));
 }
