@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod check_verdict;
 mod checks;
 mod checks_ispdb;
 mod load_errors;

@@ -8,6 +8,7 @@ mod client_support;
 #[path = "../common/mod.rs"]
 mod common;
 
+mod command_guards;
 mod ispdb;
 mod ispdb_roundtrip;
 mod scaffold;

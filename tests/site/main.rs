@@ -16,6 +16,8 @@ mod fixture_site;
 mod guide_shapes;
 mod guide_skeletons;
 mod minify;
+mod no_follow_writes;
+mod output_swap;
 mod search;
 mod structured_data;
 mod write_safety;

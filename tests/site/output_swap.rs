@@ -2,9 +2,7 @@
 //! is never missing, and the staging folders that killed builds leave behind are deleted by the
 //! next build only when they carry a build's marker that no running build holds.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

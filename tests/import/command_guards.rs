@@ -2,9 +2,7 @@
 //! folder inside the site's inputs, a `new client` whose guide exists, a name too long to be a
 //! file name.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs;
 use std::path::Path;
 

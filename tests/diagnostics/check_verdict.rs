@@ -1,9 +1,7 @@
 //! `check` gives `build`'s verdict: whatever makes a build fail in the theme fails `check` too,
 //! at the same file and line.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs;
 use std::path::Path;
 

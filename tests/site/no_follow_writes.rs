@@ -3,9 +3,7 @@
 //! of the path it writes and as one of its folders. The file the link points to stays as it was.
 #![cfg(unix)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
