@@ -59,7 +59,7 @@ fn parse_args() -> Args {
     let mut args = Args {
         site: None,
         providers: None,
-        ispdb: common::repo().join("../shared/ispdb"),
+        ispdb: common::repo().join("tests/data/ispdb"),
         runs: 5,
         provider: None,
         bench: false,

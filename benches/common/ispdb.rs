@@ -1,4 +1,4 @@
-//! Provider shapes from the Thunderbird ISPDB (`../shared/ispdb/*.xml`, or `--ispdb DIR`): per
+//! Provider shapes from the Thunderbird ISPDB (`tests/data/ispdb/*.xml`, or `--ispdb DIR`): per
 //! file, the servers per protocol (at most 3, one per encryption kind), their sign-in methods and
 //! username forms, and the number of domains (at most 4). Real providers' shapes make the
 //! generated corpus (corpus.rs) as varied as real data; the names and hosts are not kept.

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! The corpus (shared with the serve benchmark, benches/common): provider shapes taken
-//! round-robin from the Thunderbird ISPDB files in `../shared/ispdb/` (or `--ispdb DIR`), with
+//! round-robin from the Thunderbird ISPDB files in `tests/data/ispdb/` (or `--ispdb DIR`), with
 //! hosts and domains renamed per provider (`imap.provider-0042.example`), and the bundled site's
 //! clients, guides, free pages and theme plus a seventh client. Nothing is written into the
 //! repository.
@@ -57,7 +57,7 @@ fn parse_args() -> Args {
         runs: 3,
         peer: true,
         keep: false,
-        ispdb: repo.join("../shared/ispdb"),
+        ispdb: repo.join("tests/data/ispdb"),
         tmp: None,
         bin: PathBuf::from(env!("CARGO_BIN_EXE_mailguide")),
     };

@@ -126,7 +126,7 @@ pub fn html_pages(out: &Path) -> Vec<String> {
     pages
 }
 
-/// A site at `root` of the 163 providers of the ISPDB snapshot (`../shared/ispdb`, real data no
+/// A site at `root` of the 163 providers of the ISPDB snapshot (`tests/data/ispdb`, real data no
 /// one here wrote), imported, with the bundled clients and their guides, free pages, general FAQ
 /// and troubleshooting entries (the others name bundled providers) and theme.
 pub fn ispdb_site(root: &Path) {
@@ -138,7 +138,7 @@ pub fn ispdb_site(root: &Path) {
 
 /// [`ispdb_site`] with its own `site.yaml`; returns the importer's report of every file.
 pub fn ispdb_site_with(root: &Path, site_yaml: &str) -> Vec<mailguide::import::ispdb::FileReport> {
-    let ispdb_dir = repo().join("../shared/ispdb");
+    let ispdb_dir = repo().join("tests/data/ispdb");
     assert!(ispdb_dir.is_dir(), "the ISPDB snapshot is at {}", ispdb_dir.display());
     std::fs::write(root.join("site.yaml"), site_yaml).expect("site.yaml");
     for part in ["clients", "pages"] {
