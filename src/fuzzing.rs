@@ -1,5 +1,5 @@
 //! Entry points for the fuzz targets in `fuzz/` and for replaying their corpus in the normal test
-//! suite (`tests`, `fuzz_corpus`): the same function runs an input in both, so an input that once
+//! suite (`tests/diagnostics/fuzz_corpus.rs`): the same function runs an input in both, so an input that once
 //! crashed or hung stays a regression test after the fuzzer has moved on.
 //!
 //! Each function runs one input through a stage the way real content goes through it and

@@ -3,9 +3,7 @@
 //! so what the fuzzer found stays fixed without a nightly toolchain. docs/fuzzing.md says how to
 //! run the fuzzer itself.
 
-mod common;
-
-use common::repo;
+use crate::common::repo;
 use std::path::PathBuf;
 
 fn inputs(target: &str) -> Vec<PathBuf> {
