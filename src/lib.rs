@@ -14,6 +14,8 @@
 pub mod check;
 pub mod commands;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod load;
 pub mod model;

@@ -7,6 +7,7 @@ pub mod jsonld;
 pub mod markdown;
 pub mod prose;
 pub mod skeleton;
+pub mod subset;
 pub mod theme;
 pub mod views;
 

@@ -112,13 +112,18 @@ impl Prose {
                 );
             }
         }
-        // Templates that refer to others must share one instance; the others are split into as
-        // many runs, in order, as there are threads to compile them.
-        let parts = if pending.iter().any(|(_, text)| refers_to_templates(text)) {
-            1
-        } else {
-            rayon::current_num_threads().clamp(1, 16)
-        };
+        // Content may use only the Tera whose work is bounded (see [`super::subset`]); a piece that
+        // uses more is reported where it stands and never compiled, so it is never rendered.
+        pending.retain(|(name, text)| {
+            let refused = super::subset::refusals(text);
+            for r in &refused {
+                diagnostics.push(subset_diagnostic(&origins, name, text, r));
+            }
+            refused.is_empty()
+        });
+        // No piece of content refers to another (the subset has no `include`, macros or
+        // components), so they are split into as many runs as there are threads to compile them.
+        let parts = rayon::current_num_threads().clamp(1, 16);
         let size = pending.len().div_ceil(parts).max(1);
         let compiled: Vec<(tera::Tera, Vec<Diagnostic>)> = pending
             .par_chunks(size)
@@ -220,44 +225,32 @@ fn add_all(
     }
 }
 
-/// Whether a template refers to other templates or defines something they can use: `include`,
-/// `extends`, `import`, macros, blocks, components (also called as `<Name />` in expressions),
-/// `set_global`. Decided on the text, erring towards yes.
-fn refers_to_templates(text: &str) -> bool {
-    let mut rest = text;
-    while let Some(i) = rest.find('{') {
-        rest = &rest[i + 1..];
-        let close = match rest.as_bytes().first() {
-            Some(b'{') => "}}",
-            Some(b'%') => "%}",
-            _ => continue,
-        };
-        let inner = &rest[1..];
-        let inner = &inner[..inner.find(close).unwrap_or(inner.len())];
-        if inner.contains('<') {
-            return true;
-        }
-        if close == "%}" {
-            let word = inner
-                .trim_start_matches(['-', ' ', '\t', '\n', '\r'])
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .next()
-                .unwrap_or("");
-            let crossing = [
-                "include",
-                "extends",
-                "import",
-                "macro",
-                "component",
-                "block",
-                "set_global",
-            ];
-            if crossing.contains(&word) {
-                return true;
-            }
-        }
-    }
-    false
+/// A piece of Tera outside the subset, as a diagnostic at its place in its file.
+fn subset_diagnostic(
+    origins: &HashMap<String, Origin>,
+    name: &str,
+    text: &str,
+    refusal: &super::subset::Refusal,
+) -> Diagnostic {
+    let origin = origins.get(name).cloned().unwrap_or(Origin {
+        file: name.to_string(),
+        line: 1,
+        column: 1,
+    });
+    let before = &text[..refusal.start];
+    let line_in_text = memchr::memchr_iter(b'\n', before.as_bytes()).count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column_in_line = text[line_start..refusal.start].chars().count();
+    let column = if line_in_text == 0 {
+        origin.column + column_in_line
+    } else {
+        column_in_line + 1
+    };
+    let piece = &text[refusal.start..refusal.end];
+    let len = piece.find('\n').unwrap_or(piece.len());
+    Diagnostic::error("template-unbounded", refusal.message.clone())
+        .at(Location::new(origin.file, origin.line + line_in_text, column).with_len(len))
+        .help(refusal.help)
 }
 
 /// A Tera error as a diagnostic at the template's place in its file.

@@ -172,6 +172,7 @@ fixtures! {
     template_missing => "template-missing",
     template_render => "template-render",
     template_syntax => "template-syntax",
+    template_unbounded => "template-unbounded",
     template_unreadable => "template-unreadable",
     theme_missing => "theme-missing",
     troubleshooting_empty_symptom => "troubleshooting-empty-symptom",

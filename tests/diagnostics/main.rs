@@ -1,5 +1,5 @@
-//! What an editor is told: every rule on its fixture (tests/checks/), the rules on real ISPDB data, and
-//! load errors at their file, line and column.
+//! What an editor is told: every rule on its fixture (tests/checks/), the rules on real ISPDB data,
+//! load errors at their file, line and column; and the fuzz corpus, replayed.
 //!
 //! One test binary (it links the crate once) with a module per topic.
 
@@ -9,4 +9,5 @@ mod common;
 mod check_verdict;
 mod checks;
 mod checks_ispdb;
+mod fuzz_corpus;
 mod load_errors;
