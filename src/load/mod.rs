@@ -4,6 +4,7 @@
 //! left out, so one `check` run shows every fault.
 
 pub mod markdown;
+mod walk;
 pub mod yaml;
 
 use crate::diagnostics::{Diagnostic, Location};
@@ -14,7 +15,6 @@ use crate::model::{
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use walkdir::WalkDir;
 
 /// The result of loading: the site (when `site.yaml` could be read) and every problem found.
 pub struct Loaded {
@@ -25,13 +25,20 @@ pub struct Loaded {
 /// What a file under `content/` is, decided by where it stands.
 enum Kind {
     Provider,
-    Override { provider: String },
+    Override {
+        provider: String,
+    },
     Client,
     ClientGuide,
     Faq,
     Troubleshooting,
     Page,
+    /// An image beside the Markdown that shows it: content, read when the page is published.
+    Asset,
 }
+
+/// Extensions of the images a guide, a provider's steps or a page may show from its own folder.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
 
 enum Item {
     Provider(Provider),
@@ -41,6 +48,7 @@ enum Item {
     Faq(Vec<Entry<FaqEntry>>),
     Troubleshooting(Vec<Entry<TroubleshootingEntry>>),
     Page(Page),
+    Asset,
 }
 
 /// Reads a file as a [`Source`], recording YAML spans for YAML files.
@@ -82,13 +90,35 @@ fn source(path: String, text: String, spans: yaml::Spans) -> Source {
     }
 }
 
-/// The path relative to the root, with `/` separators, as diagnostics show it.
+/// The path relative to the root, with `/` separators, as diagnostics show it. Control and
+/// bidirectional-override characters in a name are written as `\u{..}` escapes: a file name is
+/// printed to the editor's terminal, where a raw ESC would run a terminal command and U+202E
+/// would show the name backwards.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
+    let joined = rel
+        .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    if !joined.chars().any(unsafe_in_name) {
+        return joined;
+    }
+    joined
+        .chars()
+        .map(|c| {
+            if unsafe_in_name(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Characters a file name must not carry raw into a terminal or a report.
+fn unsafe_in_name(c: char) -> bool {
+    c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 /// Loads the site at `root`.
@@ -112,28 +142,22 @@ pub fn load_site(root: &Path) -> Loaded {
     };
 
     let content = root.join("content");
-    let files: Vec<(PathBuf, Option<Kind>)> = WalkDir::new(&content)
-        .sort_by_file_name()
+    let walked = walk::walk(root);
+    diagnostics.extend(walked.diagnostics);
+    let files: Vec<(PathBuf, Option<Kind>)> = walked
+        .files
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| {
-            let kind = classify(&content, e.path());
-            (e.into_path(), kind)
+        .map(|path| {
+            let kind = classify(&content, &path);
+            (path, kind)
         })
         .collect();
 
     let results: Vec<Result<Item, Diagnostic>> = files
         .par_iter()
-        .filter_map(|(path, kind)| match kind {
-            Some(kind) => Some(load_item(root, path, kind)),
-            None => Some(Err(Diagnostic::warning(
-                "file-unused",
-                format!("{} is not a content file and is not published", relative(root, path)),
-            )
-            .at(Location::file(relative(root, path)))
-            .help("see docs/content.md for where each kind of file goes; move or remove it"))),
+        .map(|(path, kind)| match kind {
+            Some(kind) => load_item(root, path, kind),
+            None => Err(unknown_kind(root, path)),
         })
         .collect();
 
@@ -158,6 +182,7 @@ pub fn load_site(root: &Path) -> Loaded {
             Ok(Item::Faq(list)) => faq.extend(list),
             Ok(Item::Troubleshooting(list)) => troubleshooting.extend(list),
             Ok(Item::Page(p)) => pages.push(p),
+            Ok(Item::Asset) => {}
             Err(d) => diagnostics.push(d),
         }
     }
@@ -213,7 +238,47 @@ fn classify(content: &Path, path: &Path) -> Option<Kind> {
         (["faq", _], "yaml") => Some(Kind::Faq),
         (["troubleshooting", _], "yaml") => Some(Kind::Troubleshooting),
         (["pages", _], "md") => Some(Kind::Page),
+        (["providers", _, _] | ["clients", _] | ["pages", _], ext)
+            if IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) =>
+        {
+            Some(Kind::Asset)
+        }
         _ => None,
+    }
+}
+
+/// A file in no place mailguide reads. YAML and Markdown there are content in the wrong place
+/// (or with a misspelt extension), which would be lost from the site: an error. Anything else
+/// (notes, a stray image) is a warning naming it.
+fn unknown_kind(root: &Path, path: &Path) -> Diagnostic {
+    let rel = relative(root, path);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "yaml" | "yml" | "md" | "markdown" => {
+            let help = match ext.as_str() {
+                "yml" => "mailguide reads `.yaml` files: rename it to end in `.yaml`".to_string(),
+                "markdown" => "mailguide reads `.md` files: rename it to end in `.md`".to_string(),
+                _ => "providers/<slug>.yaml, providers/<slug>/<client>.md, clients/<slug>.yaml and .md, \
+                      faq/*.yaml, troubleshooting/*.yaml and pages/*.md are content; move the file to \
+                      where its kind belongs (docs/content.md)"
+                    .to_string(),
+            };
+            Diagnostic::error(
+                "file-unknown-kind",
+                format!("{rel} is not a kind of content file mailguide knows, so it would not be published"),
+            )
+            .at(Location::file(&rel))
+            .help(help)
+        }
+        _ => Diagnostic::warning(
+            "file-unused",
+            format!("{rel} is not a content file and is not published"),
+        )
+        .at(Location::file(&rel))
+        .help("see docs/content.md for where each kind of file goes; move or remove it"),
     }
 }
 
@@ -251,6 +316,7 @@ fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> 
             slug,
             guide: markdown::parse_guide(read_source(root, path)?)?,
         }),
+        Kind::Asset => Item::Asset,
     })
 }
 
@@ -306,6 +372,7 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
         Kind::Faq => site.faq.retain(|e| e.source.path != rel),
         Kind::Troubleshooting => site.troubleshooting.retain(|e| e.source.path != rel),
         Kind::Page => site.pages.retain(|p| p.guide.source.path != rel),
+        Kind::Asset => {}
     }
     let item = match item {
         Ok(item) => item,
@@ -345,6 +412,7 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
             let at = site.pages.partition_point(|q| q.slug < p.slug);
             site.pages.insert(at, p);
         }
+        Item::Asset => {}
     }
     Reloaded::Updated(vec![])
 }
