@@ -9,7 +9,7 @@ pub mod yaml;
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{
-    Client, ClientData, Entry, FaqEntry, GuideOverride, Page, Provider, ProviderData, Site, SiteConfig, Source,
+    Client, ClientData, Entry, FaqEntry, GuideOverride, Limits, Page, Provider, ProviderData, Site, SiteConfig, Source,
     TroubleshootingEntry,
 };
 use rayon::prelude::*;
@@ -52,8 +52,8 @@ enum Item {
 }
 
 /// Reads a file as a [`Source`], recording YAML spans for YAML files.
-pub fn read_source(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
-    let (rel, text) = read_text(root, path)?;
+pub fn read_source(root: &Path, path: &Path, limits: &Limits) -> Result<Source, Diagnostic> {
+    let (rel, text) = read_text(root, path, limits)?;
     let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
     let spans = if is_yaml {
         yaml::Spans::of(&text)
@@ -64,27 +64,61 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
 }
 
 /// Reads and parses a YAML file, parsing it once for both its data and its spans.
-fn read_yaml<T: serde::de::DeserializeOwned>(root: &Path, path: &Path) -> Result<(T, Source), Diagnostic> {
-    let (rel, text) = read_text(root, path)?;
-    let (spans, data) = yaml::parse_with_spans(&rel, &text);
+fn read_yaml<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    limits: &Limits,
+) -> Result<(T, Source), Diagnostic> {
+    let (rel, text) = read_text(root, path, limits)?;
+    let (spans, data) = yaml::parse_with_spans(&rel, &text, limits.yaml_depth);
     let source = source(rel, text, spans);
     Ok((data?, source))
 }
 
-/// A file's path relative to the root, and its text.
-fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnostic> {
+/// A file's path relative to the root, and its text. A file larger than `limits.file_bytes` is
+/// an error at the place where it crosses the limit, and is not read beyond it.
+fn read_text(root: &Path, path: &Path, limits: &Limits) -> Result<(String, String), Diagnostic> {
+    use std::io::Read as _;
     let rel = relative(root, path);
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok((rel, text)),
-        Err(e) => Err(Diagnostic::error("file-unreadable", format!("cannot read {rel}: {e}"))
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::error("file-unreadable", format!("cannot read {rel}: {e}"))
             .at(Location::file(&rel))
-            .help("make sure the file is readable UTF-8 text")),
+            .help("make sure the file is readable UTF-8 text")
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(limits.file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limits.file_bytes {
+        bytes.truncate(usize::try_from(limits.file_bytes).unwrap_or(usize::MAX));
+        let head = String::from_utf8_lossy(&bytes);
+        let (line, column) = crate::model::LineIndex::new(&head).position(&head, head.len());
+        return Err(Diagnostic::error(
+            "file-too-large",
+            format!("{rel} is larger than the limit of {} bytes", limits.file_bytes),
+        )
+        .at(Location::new(&rel, line, column))
+        .help(format!(
+            "the file crosses the limit here; split it into several files, or raise `limits: {{file_bytes: N}}` \
+             in site.yaml (now {})",
+            limits.file_bytes
+        )));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((rel, text)),
+        // The words `read_to_string` uses for the same fault.
+        Err(_) => Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))),
     }
 }
 
 fn source(path: String, text: String, spans: yaml::Spans) -> Source {
     Source {
         path,
+        lines: Arc::new(crate::model::LineIndex::new(&text)),
         text: Arc::from(text),
         spans: Arc::new(spans),
     }
@@ -126,7 +160,7 @@ pub fn load_site(root: &Path) -> Loaded {
     let mut diagnostics = Vec::new();
     let config_path = root.join("site.yaml");
     let config = if config_path.is_file() {
-        match read_yaml::<SiteConfig>(root, &config_path) {
+        match read_yaml::<SiteConfig>(root, &config_path, &Limits::default()) {
             Ok(pair) => Some(pair),
             Err(d) => {
                 diagnostics.push(d);
@@ -141,6 +175,7 @@ pub fn load_site(root: &Path) -> Loaded {
         None
     };
 
+    let limits = config.as_ref().map(|(c, _)| c.limits).unwrap_or_default();
     let content = root.join("content");
     let walked = walk::walk(root);
     diagnostics.extend(walked.diagnostics);
@@ -156,7 +191,7 @@ pub fn load_site(root: &Path) -> Loaded {
     let results: Vec<Result<Item, Diagnostic>> = files
         .par_iter()
         .map(|(path, kind)| match kind {
-            Some(kind) => load_item(root, path, kind),
+            Some(kind) => load_item(root, path, kind, &limits),
             None => Err(unknown_kind(root, path)),
         })
         .collect();
@@ -288,15 +323,16 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> {
+fn load_item(root: &Path, path: &Path, kind: &Kind, limits: &Limits) -> Result<Item, Diagnostic> {
     let slug = stem(path);
+    let depth = limits.yaml_depth;
     Ok(match kind {
         Kind::Provider => {
-            let (data, source) = read_yaml::<ProviderData>(root, path)?;
+            let (data, source) = read_yaml::<ProviderData>(root, path, limits)?;
             Item::Provider(Provider { slug, data, source })
         }
         Kind::Client => {
-            let (data, source) = read_yaml::<ClientData>(root, path)?;
+            let (data, source) = read_yaml::<ClientData>(root, path, limits)?;
             Item::Client(Client {
                 slug,
                 data,
@@ -304,17 +340,17 @@ fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> 
                 guide: None,
             })
         }
-        Kind::ClientGuide => Item::ClientGuide(slug, markdown::parse_guide(read_source(root, path)?)?),
+        Kind::ClientGuide => Item::ClientGuide(slug, markdown::parse_guide(read_source(root, path, limits)?, depth)?),
         Kind::Override { provider } => Item::Override(GuideOverride {
             provider: provider.clone(),
             client: slug,
-            guide: markdown::parse_guide(read_source(root, path)?)?,
+            guide: markdown::parse_guide(read_source(root, path, limits)?, depth)?,
         }),
-        Kind::Faq => Item::Faq(entries(read_yaml(root, path)?)),
-        Kind::Troubleshooting => Item::Troubleshooting(entries(read_yaml(root, path)?)),
+        Kind::Faq => Item::Faq(entries(read_yaml(root, path, limits)?)),
+        Kind::Troubleshooting => Item::Troubleshooting(entries(read_yaml(root, path, limits)?)),
         Kind::Page => Item::Page(Page {
             slug,
-            guide: markdown::parse_guide(read_source(root, path)?)?,
+            guide: markdown::parse_guide(read_source(root, path, limits)?, depth)?,
         }),
         Kind::Asset => Item::Asset,
     })
@@ -348,7 +384,8 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
         Kind::Client | Kind::ClientGuide if site.client(&slug).is_none() => return Reloaded::NeedsFullLoad,
         _ => {}
     }
-    let item = load_item(&root, path, &kind);
+    let limits = site.config.limits;
+    let item = load_item(&root, path, &kind, &limits);
     // Remove what the file said before.
     match kind {
         Kind::Provider => {
