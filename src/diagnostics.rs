@@ -163,15 +163,16 @@ impl Diagnostic {
             );
             if let Some(text) = line_text {
                 let bar = paint("1;34", "|");
+                let (text, column) = excerpt(&text, loc.column);
                 let _ = writeln!(out, "{gutter} {bar}");
                 let _ = writeln!(out, "{} {bar} {}", paint("1;34", &loc.line.to_string()), text);
                 // Columns count characters; keep tabs so the caret lines up under them.
                 let pad: String = text
                     .chars()
-                    .take(loc.column - 1)
+                    .take(column - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                let avail = text.chars().count().saturating_sub(loc.column - 1).max(1);
+                let avail = text.chars().count().saturating_sub(column - 1).max(1);
                 let carets = "^".repeat(loc.len.min(avail));
                 let _ = writeln!(out, "{gutter} {bar} {pad}{}", paint(sev_color, &carets));
             }
@@ -184,6 +185,30 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The longest source line a report shows whole, in characters.
+const SHOWN_LINE: usize = 160;
+
+/// The part of a source line a report shows, and the column of `column` in it. A line longer
+/// than [`SHOWN_LINE`] (a 10 MB line of a generated or hostile file) is cut to a window around
+/// the column with `…` on the cut sides, so a report stays small whatever the file holds.
+/// Control characters are shown as `�`: a raw ESC from a file would drive the editor's terminal.
+fn excerpt(text: &str, column: usize) -> (String, usize) {
+    let clean = |c: char| if c.is_control() && c != '\t' { '\u{fffd}' } else { c };
+    let count = text.chars().count();
+    if count <= SHOWN_LINE {
+        return (text.chars().map(clean).collect(), column);
+    }
+    let start = column
+        .saturating_sub(SHOWN_LINE / 3)
+        .min(count.saturating_sub(SHOWN_LINE));
+    let mut shown: String = if start > 0 { "…".into() } else { String::new() };
+    shown.extend(text.chars().skip(start).take(SHOWN_LINE).map(clean));
+    if start + SHOWN_LINE < count {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
 }
 
 /// Names the first `shown` items and counts the rest: `a, b and 3 more`. Findings that apply to

@@ -11,12 +11,16 @@ use std::path::Path;
 /// Parses `data` as every YAML content file kind, with spans, as the loader does.
 pub fn yaml(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let _ = crate::load::yaml::parse_with_spans::<ProviderData>("content/providers/fuzz.yaml", &text);
-    let _ = crate::load::yaml::parse_with_spans::<ClientData>("content/clients/fuzz.yaml", &text);
-    let _ = crate::load::yaml::parse_with_spans::<Vec<FaqEntry>>("content/faq/fuzz.yaml", &text);
-    let _ =
-        crate::load::yaml::parse_with_spans::<Vec<TroubleshootingEntry>>("content/troubleshooting/fuzz.yaml", &text);
-    let _ = crate::load::yaml::parse_with_spans::<SiteConfig>("site.yaml", &text);
+    let depth = crate::model::Limits::default().yaml_depth;
+    let _ = crate::load::yaml::parse_with_spans::<ProviderData>("content/providers/fuzz.yaml", &text, depth);
+    let _ = crate::load::yaml::parse_with_spans::<ClientData>("content/clients/fuzz.yaml", &text, depth);
+    let _ = crate::load::yaml::parse_with_spans::<Vec<FaqEntry>>("content/faq/fuzz.yaml", &text, depth);
+    let _ = crate::load::yaml::parse_with_spans::<Vec<TroubleshootingEntry>>(
+        "content/troubleshooting/fuzz.yaml",
+        &text,
+        depth,
+    );
+    let _ = crate::load::yaml::parse_with_spans::<SiteConfig>("site.yaml", &text, depth);
 }
 
 /// Imports `data` as a Thunderbird autoconfig file and reads the provider files it writes back
@@ -28,7 +32,9 @@ pub fn ispdb(data: &[u8]) {
     };
     for provider in &converted.providers {
         let yaml = crate::import::ispdb::to_yaml(provider, "fuzz.xml", &converted.notes);
-        let (_, parsed) = crate::load::yaml::parse_with_spans::<ProviderData>("content/providers/fuzz.yaml", &yaml);
+        let depth = crate::model::Limits::default().yaml_depth;
+        let (_, parsed) =
+            crate::load::yaml::parse_with_spans::<ProviderData>("content/providers/fuzz.yaml", &yaml, depth);
         if let Err(d) = parsed {
             panic!("the importer wrote a provider file the loader refuses: {d:?}\n{yaml}");
         }

@@ -55,13 +55,13 @@ impl Text {
             let mut indent: Option<usize> = None;
             // The scanner marks a block scalar at its `|` indicator or at its first line.
             let marker_line = span.line.saturating_sub(1);
-            let marker = line_at(&source.text, marker_line).unwrap_or("").trim_end();
+            let marker = source.line(marker_line).unwrap_or("").trim_end();
             let first = if marker.ends_with(['|', '>', '-', '+']) {
                 span.line
             } else {
                 marker_line
             };
-            let from = line_start(&source.text, first).unwrap_or(source.text.len());
+            let from = source.lines.start(first).unwrap_or(source.text.len());
             for (i, raw) in source.text[from..].lines().enumerate().map(|(i, l)| (i + first, l)) {
                 let trimmed = raw.trim_start();
                 let this_indent = raw.len() - trimmed.len();
@@ -89,7 +89,7 @@ impl Text {
             return Text { file, body, lines };
         }
         // A one-line scalar: skip the opening quote of a quoted one.
-        let line_text = line_at(&source.text, span.line.saturating_sub(1)).unwrap_or("");
+        let line_text = source.line(span.line.saturating_sub(1)).unwrap_or("");
         let quoted = matches!(line_text.chars().nth(span.column.saturating_sub(1)), Some('"' | '\''));
         let column = span.column + usize::from(quoted);
         let body = if value.contains('\n') {
@@ -118,22 +118,6 @@ impl Text {
             .unwrap_or(1);
         Location::new(&self.file, line, column).with_len(len)
     }
-}
-
-/// The byte offset where the 0-based line `index` of `text` starts (found with `memchr`: texts
-/// are looked up once per piece of prose, so a line-by-line walk adds up).
-fn line_start(text: &str, index: usize) -> Option<usize> {
-    match index {
-        0 => Some(0),
-        _ => memchr::memchr_iter(b'\n', text.as_bytes())
-            .nth(index - 1)
-            .map(|i| i + 1),
-    }
-}
-
-/// The 0-based line `index` of `text`, as `str::lines` gives it.
-fn line_at(text: &str, index: usize) -> Option<&str> {
-    text.get(line_start(text, index)?..)?.lines().next()
 }
 
 /// What a piece of prose is, which decides whose data it speaks about and in which words.
@@ -334,6 +318,7 @@ mod tests {
             path: path.into(),
             text: Arc::from(text),
             spans: Arc::new(Spans::of(text)),
+            lines: Arc::new(crate::model::LineIndex::new(text)),
         }
     }
 

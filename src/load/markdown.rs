@@ -4,15 +4,16 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{FrontMatter, Guide, Source};
 
 /// Splits front matter from the body and parses it. The body keeps its first line number so
-/// template errors inside it map back to the file.
-pub fn parse_guide(source: Source) -> Result<Guide, Diagnostic> {
+/// template errors inside it map back to the file. Front matter nested deeper than
+/// `max_depth` is an error, as in any YAML file.
+pub fn parse_guide(source: Source, max_depth: usize) -> Result<Guide, Diagnostic> {
     let text: &str = &source.text;
     let (front, body, body_line) = match split_front_matter(text) {
         Some((yaml, body, body_line)) => {
             let front: FrontMatter = if yaml.trim().is_empty() {
                 FrontMatter::default()
             } else {
-                super::yaml::parse(&source.path, yaml, 1)?
+                super::yaml::parse(&source.path, yaml, 1, max_depth)?
             };
             (front, body.to_string(), body_line)
         }

@@ -4,17 +4,17 @@
 //! left out, so one `check` run shows every fault.
 
 pub mod markdown;
+mod walk;
 pub mod yaml;
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{
-    Client, ClientData, Entry, FaqEntry, GuideOverride, Page, Provider, ProviderData, Site, SiteConfig, Source,
+    Client, ClientData, Entry, FaqEntry, GuideOverride, Limits, Page, Provider, ProviderData, Site, SiteConfig, Source,
     TroubleshootingEntry,
 };
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use walkdir::WalkDir;
 
 /// The result of loading: the site (when `site.yaml` could be read) and every problem found.
 pub struct Loaded {
@@ -25,13 +25,20 @@ pub struct Loaded {
 /// What a file under `content/` is, decided by where it stands.
 enum Kind {
     Provider,
-    Override { provider: String },
+    Override {
+        provider: String,
+    },
     Client,
     ClientGuide,
     Faq,
     Troubleshooting,
     Page,
+    /// An image beside the Markdown that shows it: content, read when the page is published.
+    Asset,
 }
+
+/// Extensions of the images a guide, a provider's steps or a page may show from its own folder.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
 
 enum Item {
     Provider(Provider),
@@ -41,11 +48,12 @@ enum Item {
     Faq(Vec<Entry<FaqEntry>>),
     Troubleshooting(Vec<Entry<TroubleshootingEntry>>),
     Page(Page),
+    Asset,
 }
 
 /// Reads a file as a [`Source`], recording YAML spans for YAML files.
-pub fn read_source(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
-    let (rel, text) = read_text(root, path)?;
+pub fn read_source(root: &Path, path: &Path, limits: &Limits) -> Result<Source, Diagnostic> {
+    let (rel, text) = read_text(root, path, limits)?;
     let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
     let spans = if is_yaml {
         yaml::Spans::of(&text)
@@ -56,39 +64,95 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
 }
 
 /// Reads and parses a YAML file, parsing it once for both its data and its spans.
-fn read_yaml<T: serde::de::DeserializeOwned>(root: &Path, path: &Path) -> Result<(T, Source), Diagnostic> {
-    let (rel, text) = read_text(root, path)?;
-    let (spans, data) = yaml::parse_with_spans(&rel, &text);
+fn read_yaml<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    limits: &Limits,
+) -> Result<(T, Source), Diagnostic> {
+    let (rel, text) = read_text(root, path, limits)?;
+    let (spans, data) = yaml::parse_with_spans(&rel, &text, limits.yaml_depth);
     let source = source(rel, text, spans);
     Ok((data?, source))
 }
 
-/// A file's path relative to the root, and its text.
-fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnostic> {
+/// A file's path relative to the root, and its text. A file larger than `limits.file_bytes` is
+/// an error at the place where it crosses the limit, and is not read beyond it.
+fn read_text(root: &Path, path: &Path, limits: &Limits) -> Result<(String, String), Diagnostic> {
+    use std::io::Read as _;
     let rel = relative(root, path);
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok((rel, text)),
-        Err(e) => Err(Diagnostic::error("file-unreadable", format!("cannot read {rel}: {e}"))
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::error("file-unreadable", format!("cannot read {rel}: {e}"))
             .at(Location::file(&rel))
-            .help("make sure the file is readable UTF-8 text")),
+            .help("make sure the file is readable UTF-8 text")
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(limits.file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limits.file_bytes {
+        bytes.truncate(usize::try_from(limits.file_bytes).unwrap_or(usize::MAX));
+        let head = String::from_utf8_lossy(&bytes);
+        let (line, column) = crate::model::LineIndex::new(&head).position(&head, head.len());
+        return Err(Diagnostic::error(
+            "file-too-large",
+            format!("{rel} is larger than the limit of {} bytes", limits.file_bytes),
+        )
+        .at(Location::new(&rel, line, column))
+        .help(format!(
+            "the file crosses the limit here; split it into several files, or raise `limits: {{file_bytes: N}}` \
+             in site.yaml (now {})",
+            limits.file_bytes
+        )));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((rel, text)),
+        // The words `read_to_string` uses for the same fault.
+        Err(_) => Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))),
     }
 }
 
 fn source(path: String, text: String, spans: yaml::Spans) -> Source {
     Source {
         path,
+        lines: Arc::new(crate::model::LineIndex::new(&text)),
         text: Arc::from(text),
         spans: Arc::new(spans),
     }
 }
 
-/// The path relative to the root, with `/` separators, as diagnostics show it.
+/// The path relative to the root, with `/` separators, as diagnostics show it. Control and
+/// bidirectional-override characters in a name are written as `\u{..}` escapes: a file name is
+/// printed to the editor's terminal, where a raw ESC would run a terminal command and U+202E
+/// would show the name backwards.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
+    let joined = rel
+        .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    if !joined.chars().any(unsafe_in_name) {
+        return joined;
+    }
+    joined
+        .chars()
+        .map(|c| {
+            if unsafe_in_name(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Characters a file name must not carry raw into a terminal or a report.
+fn unsafe_in_name(c: char) -> bool {
+    c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 /// Loads the site at `root`.
@@ -96,7 +160,7 @@ pub fn load_site(root: &Path) -> Loaded {
     let mut diagnostics = Vec::new();
     let config_path = root.join("site.yaml");
     let config = if config_path.is_file() {
-        match read_yaml::<SiteConfig>(root, &config_path) {
+        match read_yaml::<SiteConfig>(root, &config_path, &Limits::default()) {
             Ok(pair) => Some(pair),
             Err(d) => {
                 diagnostics.push(d);
@@ -111,29 +175,24 @@ pub fn load_site(root: &Path) -> Loaded {
         None
     };
 
+    let limits = config.as_ref().map(|(c, _)| c.limits).unwrap_or_default();
     let content = root.join("content");
-    let files: Vec<(PathBuf, Option<Kind>)> = WalkDir::new(&content)
-        .sort_by_file_name()
+    let walked = walk::walk(root);
+    diagnostics.extend(walked.diagnostics);
+    let files: Vec<(PathBuf, Option<Kind>)> = walked
+        .files
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| {
-            let kind = classify(&content, e.path());
-            (e.into_path(), kind)
+        .map(|path| {
+            let kind = classify(&content, &path);
+            (path, kind)
         })
         .collect();
 
     let results: Vec<Result<Item, Diagnostic>> = files
         .par_iter()
-        .filter_map(|(path, kind)| match kind {
-            Some(kind) => Some(load_item(root, path, kind)),
-            None => Some(Err(Diagnostic::warning(
-                "file-unused",
-                format!("{} is not a content file and is not published", relative(root, path)),
-            )
-            .at(Location::file(relative(root, path)))
-            .help("see docs/content.md for where each kind of file goes; move or remove it"))),
+        .map(|(path, kind)| match kind {
+            Some(kind) => load_item(root, path, kind, &limits),
+            None => Err(unknown_kind(root, path)),
         })
         .collect();
 
@@ -158,6 +217,7 @@ pub fn load_site(root: &Path) -> Loaded {
             Ok(Item::Faq(list)) => faq.extend(list),
             Ok(Item::Troubleshooting(list)) => troubleshooting.extend(list),
             Ok(Item::Page(p)) => pages.push(p),
+            Ok(Item::Asset) => {}
             Err(d) => diagnostics.push(d),
         }
     }
@@ -213,7 +273,47 @@ fn classify(content: &Path, path: &Path) -> Option<Kind> {
         (["faq", _], "yaml") => Some(Kind::Faq),
         (["troubleshooting", _], "yaml") => Some(Kind::Troubleshooting),
         (["pages", _], "md") => Some(Kind::Page),
+        (["providers", _, _] | ["clients", _] | ["pages", _], ext)
+            if IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) =>
+        {
+            Some(Kind::Asset)
+        }
         _ => None,
+    }
+}
+
+/// A file in no place mailguide reads. YAML and Markdown there are content in the wrong place
+/// (or with a misspelt extension), which would be lost from the site: an error. Anything else
+/// (notes, a stray image) is a warning naming it.
+fn unknown_kind(root: &Path, path: &Path) -> Diagnostic {
+    let rel = relative(root, path);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "yaml" | "yml" | "md" | "markdown" => {
+            let help = match ext.as_str() {
+                "yml" => "mailguide reads `.yaml` files: rename it to end in `.yaml`".to_string(),
+                "markdown" => "mailguide reads `.md` files: rename it to end in `.md`".to_string(),
+                _ => "providers/<slug>.yaml, providers/<slug>/<client>.md, clients/<slug>.yaml and .md, \
+                      faq/*.yaml, troubleshooting/*.yaml and pages/*.md are content; move the file to \
+                      where its kind belongs (docs/content.md)"
+                    .to_string(),
+            };
+            Diagnostic::error(
+                "file-unknown-kind",
+                format!("{rel} is not a kind of content file mailguide knows, so it would not be published"),
+            )
+            .at(Location::file(&rel))
+            .help(help)
+        }
+        _ => Diagnostic::warning(
+            "file-unused",
+            format!("{rel} is not a content file and is not published"),
+        )
+        .at(Location::file(&rel))
+        .help("see docs/content.md for where each kind of file goes; move or remove it"),
     }
 }
 
@@ -223,15 +323,16 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> {
+fn load_item(root: &Path, path: &Path, kind: &Kind, limits: &Limits) -> Result<Item, Diagnostic> {
     let slug = stem(path);
+    let depth = limits.yaml_depth;
     Ok(match kind {
         Kind::Provider => {
-            let (data, source) = read_yaml::<ProviderData>(root, path)?;
+            let (data, source) = read_yaml::<ProviderData>(root, path, limits)?;
             Item::Provider(Provider { slug, data, source })
         }
         Kind::Client => {
-            let (data, source) = read_yaml::<ClientData>(root, path)?;
+            let (data, source) = read_yaml::<ClientData>(root, path, limits)?;
             Item::Client(Client {
                 slug,
                 data,
@@ -239,18 +340,19 @@ fn load_item(root: &Path, path: &Path, kind: &Kind) -> Result<Item, Diagnostic> 
                 guide: None,
             })
         }
-        Kind::ClientGuide => Item::ClientGuide(slug, markdown::parse_guide(read_source(root, path)?)?),
+        Kind::ClientGuide => Item::ClientGuide(slug, markdown::parse_guide(read_source(root, path, limits)?, depth)?),
         Kind::Override { provider } => Item::Override(GuideOverride {
             provider: provider.clone(),
             client: slug,
-            guide: markdown::parse_guide(read_source(root, path)?)?,
+            guide: markdown::parse_guide(read_source(root, path, limits)?, depth)?,
         }),
-        Kind::Faq => Item::Faq(entries(read_yaml(root, path)?)),
-        Kind::Troubleshooting => Item::Troubleshooting(entries(read_yaml(root, path)?)),
+        Kind::Faq => Item::Faq(entries(read_yaml(root, path, limits)?)),
+        Kind::Troubleshooting => Item::Troubleshooting(entries(read_yaml(root, path, limits)?)),
         Kind::Page => Item::Page(Page {
             slug,
-            guide: markdown::parse_guide(read_source(root, path)?)?,
+            guide: markdown::parse_guide(read_source(root, path, limits)?, depth)?,
         }),
+        Kind::Asset => Item::Asset,
     })
 }
 
@@ -282,7 +384,8 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
         Kind::Client | Kind::ClientGuide if site.client(&slug).is_none() => return Reloaded::NeedsFullLoad,
         _ => {}
     }
-    let item = load_item(&root, path, &kind);
+    let limits = site.config.limits;
+    let item = load_item(&root, path, &kind, &limits);
     // Remove what the file said before.
     match kind {
         Kind::Provider => {
@@ -306,6 +409,7 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
         Kind::Faq => site.faq.retain(|e| e.source.path != rel),
         Kind::Troubleshooting => site.troubleshooting.retain(|e| e.source.path != rel),
         Kind::Page => site.pages.retain(|p| p.guide.source.path != rel),
+        Kind::Asset => {}
     }
     let item = match item {
         Ok(item) => item,
@@ -345,6 +449,7 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
             let at = site.pages.partition_point(|q| q.slug < p.slug);
             site.pages.insert(at, p);
         }
+        Item::Asset => {}
     }
     Reloaded::Updated(vec![])
 }

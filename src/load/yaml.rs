@@ -58,7 +58,7 @@ impl Spans {
     /// Records value positions of a YAML text. A text that does not parse yields the spans
     /// before the fault: serde_yaml reports the fault.
     pub fn of(text: &str) -> Spans {
-        read(text, false).spans
+        read(text, false, crate::model::Limits::default().yaml_depth).spans
     }
 }
 
@@ -179,20 +179,49 @@ fn join(path: &str, key: &str, suffix: &str) -> String {
 struct Read {
     spans: Spans,
     events: Option<Vec<Event>>,
+    /// Where a collection opened deeper than the limit, and how deep it was: reading stopped there.
+    too_deep: Option<(Marker, usize)>,
 }
 
-fn read(text: &str, keep: bool) -> Read {
+/// Reads `text` event by event, stopping at the first collection nested deeper than
+/// `max_depth`: nothing later (the typed data, serde_yaml's fallback, whose scanner is quadratic
+/// in the depth) sees such a text, so deep nesting costs one pass up to the limit.
+fn read(text: &str, keep: bool, max_depth: usize) -> Read {
     let mut recorder = Recorder::default();
     let mut gate = if keep { events::Gate::new(text) } else { None };
     let mut events = gate.is_some().then(Vec::new);
     let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
     loop {
-        let Ok((event, mark)) = parser.next_token() else {
-            return Read {
-                spans: recorder.spans,
-                events: None,
-            };
+        let (event, mark) = match parser.next_token() {
+            Ok(pair) => pair,
+            Err(e) => {
+                // The scanner counts open flow collections in a `u8` and reads ahead over them
+                // before the first event; past 255 it stops with this error, which is a text
+                // nested too deep, not a syntax fault to hand to serde_yaml (whose scanner took a
+                // minute over 100,000 levels).
+                let too_deep = (e.info() == "recursion limit exceeded").then(|| (*e.marker(), 256));
+                return Read {
+                    spans: recorder.spans,
+                    events: None,
+                    too_deep,
+                };
+            }
         };
+        match &event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                depth += 1;
+                if depth > max_depth {
+                    return Read {
+                        spans: recorder.spans,
+                        events: None,
+                        too_deep: Some((mark, depth)),
+                    };
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         let at_key = recorder.at_key();
         recorder.event(&event, mark);
         let end = matches!(event, Event::StreamEnd);
@@ -211,20 +240,31 @@ fn read(text: &str, keep: bool) -> Read {
     Read {
         spans: recorder.spans,
         events,
+        too_deep: None,
     }
 }
 
 /// Parses a YAML file into `T`, with the spans of its values (see [`parse`] for the errors).
-pub fn parse_with_spans<T: DeserializeOwned>(file: &str, text: &str) -> (Spans, Result<T, Diagnostic>) {
-    let read = read(text, true);
-    (read.spans, finish(file, text, 0, read.events))
+/// Collections nested deeper than `max_depth` are an error (`yaml-too-deep`).
+pub fn parse_with_spans<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    max_depth: usize,
+) -> (Spans, Result<T, Diagnostic>) {
+    let read = read(text, true, max_depth);
+    (read.spans, finish(file, text, 0, read.events, read.too_deep, max_depth))
 }
 
 /// Parses `text` (from `file`) into `T`, turning serde_yaml's error into a diagnostic with the
 /// line, column, and a hint. `line_offset` is added to lines (for front matter inside Markdown).
-pub fn parse<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize) -> Result<T, Diagnostic> {
-    let events = read(text, true).events;
-    finish(file, text, line_offset, events)
+pub fn parse<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    line_offset: usize,
+    max_depth: usize,
+) -> Result<T, Diagnostic> {
+    let read = read(text, true, max_depth);
+    finish(file, text, line_offset, read.events, read.too_deep, max_depth)
 }
 
 /// The value from the events when they give it beyond doubt, else serde_yaml's value or error.
@@ -233,11 +273,28 @@ fn finish<T: DeserializeOwned>(
     text: &str,
     line_offset: usize,
     events: Option<Vec<Event>>,
+    too_deep: Option<(Marker, usize)>,
+    max_depth: usize,
 ) -> Result<T, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error("yaml-empty", "the file is empty")
             .at(Location::new(file, line_offset + 1, 1))
             .help("write the file's keys; see docs/content.md for an example of every file kind"));
+    }
+    if let Some((mark, depth)) = too_deep {
+        let how_deep = if depth > max_depth + 1 {
+            format!("at least {depth} deep here (the limit is {max_depth})")
+        } else {
+            format!("more than {max_depth} deep here")
+        };
+        return Err(
+            Diagnostic::error("yaml-too-deep", format!("lists and mappings are nested {how_deep}"))
+                .at(Location::new(file, mark.line() + line_offset, mark.col() + 1))
+                .help(format!(
+                    "no content file needs this much nesting: look for unbalanced `[` or `{{`; a site that really \
+             needs it can raise `limits: {{yaml_depth: N}}` in site.yaml (now {max_depth})"
+                )),
+        );
     }
     if let Some(value) = events.and_then(|e| events::from_events(e).ok()) {
         return Ok(value);
@@ -357,7 +414,7 @@ mod tests {
             name: String,
             domains: Vec<String>,
         }
-        let d = parse::<T>("p.yaml", "name: a\ndomians: []\n", 0).unwrap_err();
+        let d = parse::<T>("p.yaml", "name: a\ndomians: []\n", 0, 64).unwrap_err();
         assert_eq!(d.code, "yaml-unknown-key");
         assert_eq!(d.location.as_ref().map(|l| (l.line, l.column)), Some((2, 1)));
         assert!(d.help.unwrap().starts_with("did you mean `domains`?"));

@@ -5,16 +5,18 @@
 
 mod client;
 mod content;
+mod lines;
 mod provider;
 mod site;
 
 pub use client::{Client, ClientData, Vocabulary};
 pub use content::{Entry, FaqEntry, FrontMatter, Guide, GuideOverride, Page, Placement, TroubleshootingEntry};
+pub use lines::LineIndex;
 pub use provider::{
     Auth, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData, RuleAllowance,
     Security, Server, Servers, UsernameForm,
 };
-pub use site::{Minify, Site, SiteConfig};
+pub use site::{Limits, Minify, Site, SiteConfig};
 
 use crate::load::yaml::Spans;
 use std::sync::Arc;
@@ -25,11 +27,18 @@ pub struct Source {
     pub path: String,
     pub text: Arc<str>,
     pub spans: Arc<Spans>,
+    /// Where each line of `text` starts, so a line is found without a scan of the file.
+    pub lines: Arc<LineIndex>,
 }
 
 impl Source {
     /// Where the value at a YAML path (e.g. `servers.imap[0].port`) stands, or the file's start.
     pub fn locate(&self, path: &str) -> crate::diagnostics::Location {
         self.spans.location(&self.path, path)
+    }
+
+    /// The 0-based line `index` of the file, as `str::lines` gives it.
+    pub fn line(&self, index: usize) -> Option<&str> {
+        self.lines.line(&self.text, index)
     }
 }

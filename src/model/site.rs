@@ -35,6 +35,31 @@ pub struct SiteConfig {
     /// How pages are minified: `whitespace` (the default), `full` or `off`.
     #[serde(default)]
     pub minify: Minify,
+    /// Bounds on the work one content file may ask for (see `docs/guarantees.md`).
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// Bounds on what one content file may ask of the loader (`limits:` in site.yaml), so that a
+/// careless or hostile file is a clear error instead of a build that never ends: a YAML parser
+/// given 100,000 nested `[` spent a minute on them. The defaults are far above what real content
+/// needs (the 5,000-provider benchmark nests 6 deep and its largest file is under 1 MB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// The deepest nesting of YAML mappings and sequences in a file (default 64).
+    pub yaml_depth: usize,
+    /// The largest content file, in bytes (default 16 MiB).
+    pub file_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            yaml_depth: 64,
+            file_bytes: 16 * 1024 * 1024,
+        }
+    }
 }
 
 /// How the pages of a build are minified (`minify:` in site.yaml; see `write::minify`).

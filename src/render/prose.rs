@@ -307,25 +307,16 @@ fn template_data_help(message: &str) -> String {
     "use a variable listed in docs/content.md (provider, client, imap, pop3, smtp, incoming, password, words)".into()
 }
 
-/// The 0-based line `index` of `text`, as `str::lines` gives it, found with `memchr` (every FAQ
-/// answer and troubleshooting entry is looked up in its file while compiling).
-fn line_at(text: &str, index: usize) -> Option<&str> {
-    let start = match index {
-        0 => 0,
-        _ => memchr::memchr_iter(b'\n', text.as_bytes()).nth(index - 1)? + 1,
-    };
-    text.get(start..)?.lines().next()
-}
-
 /// The origin of a YAML string value: a block scalar starts on the next line, at its indentation.
 fn yaml_origin(source: &Source, path: &str) -> Origin {
     match source.spans.get(path) {
         Some(span) if span.block => {
             // The scanner may mark a block scalar at its `|` indicator or at its first line.
-            let marker_line = line_at(&source.text, span.line - 1).unwrap_or("").trim_end();
+            let marker_line = source.line(span.line - 1).unwrap_or("").trim_end();
             let on_indicator = marker_line.ends_with(['|', '>', '-', '+']);
             let line = if on_indicator { span.line + 1 } else { span.line };
-            let indent = line_at(&source.text, line - 1)
+            let indent = source
+                .line(line - 1)
                 .map(|l| l.len() - l.trim_start().len())
                 .unwrap_or(0);
             Origin {

@@ -9,5 +9,7 @@ mod common;
 mod check_verdict;
 mod checks;
 mod checks_ispdb;
+mod content_walk;
 mod fuzz_corpus;
 mod load_errors;
+mod load_limits;

@@ -530,7 +530,7 @@ mod tests {
 
     /// The value the events give, or `None` when they leave the text to serde_yaml.
     fn fast<T: DeserializeOwned>(text: &str) -> Option<T> {
-        read(text, true).events.and_then(|e| from_events(e).ok())
+        read(text, true, 64).events.and_then(|e| from_events(e).ok())
     }
 
     /// Whether the events gave a value; panics when serde_yaml disagrees with it.
