@@ -139,6 +139,8 @@ fixtures! {
     entry_id_duplicate => "entry-id-duplicate",
     faq_duplicate => "faq-duplicate",
     faq_empty_answer => "faq-empty-answer",
+    file_too_large => "file-too-large",
+    file_unknown_kind => "file-unknown-kind",
     file_unreadable => "file-unreadable",
     file_unused => "file-unused",
     guide_missing => "guide-missing",
@@ -185,6 +187,7 @@ fixtures! {
     yaml_empty => "yaml-empty",
     yaml_missing_key => "yaml-missing-key",
     yaml_syntax => "yaml-syntax",
+    yaml_too_deep => "yaml-too-deep",
     yaml_unknown_key => "yaml-unknown-key",
     yaml_wrong_type => "yaml-wrong-type",
 }
