@@ -14,7 +14,7 @@ pub use provider::{
     Auth, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData, RuleAllowance,
     Security, Server, Servers, UsernameForm,
 };
-pub use site::{Minify, Site, SiteConfig};
+pub use site::{Host, Minify, Site, SiteConfig};
 
 use crate::load::yaml::Spans;
 use std::sync::Arc;

@@ -28,16 +28,42 @@ pub struct Theme {
     /// Source name (`style.css`) to published URL (`/static/style.1a2b3c4d5e.css`).
     pub asset_urls: BTreeMap<String, String>,
     pub assets: Vec<Asset>,
+    /// Files of `root/` (the theme's, then the site's), published as they are.
+    pub root_files: Vec<RootFile>,
     /// Template name to the file it came from, for error locations.
     files: HashMap<String, String>,
 }
 
+/// A file published as it is at the output's root (`root/` of the theme or the site): `CNAME`,
+/// `favicon.ico`, `.well-known/...`, a site's own `_headers`.
+pub struct RootFile {
+    pub output_path: String,
+    pub bytes: Vec<u8>,
+    /// Where it came from, relative to the site, for error locations.
+    pub source: String,
+}
+
+/// The folder of the theme and of the site whose files are published as they are at the output
+/// root: `static/` fingerprints every file, which a host's `CNAME` or `_headers` must not be.
+pub const ROOT_DIR: &str = "root";
+
 /// Files under `dir`, by path relative to it; files in later folders replace earlier ones.
+/// Dot files are left out: editors' and systems' leftovers (`.DS_Store`, swap files).
 fn layered_files(dirs: &[PathBuf]) -> BTreeMap<String, PathBuf> {
+    layered(dirs, false)
+}
+
+/// [`layered_files`], with `dot_files` deciding whether names starting with `.` count: in
+/// `root/` they do (`.well-known/`, `.htaccess`), except `.DS_Store` and `.git`.
+fn layered(dirs: &[PathBuf], dot_files: bool) -> BTreeMap<String, PathBuf> {
     let mut files = BTreeMap::new();
     for dir in dirs {
-        for entry in WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-            if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
+        let walk = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name == ".git" || name == ".DS_Store" || (!dot_files && name.starts_with('.')))
+        });
+        for entry in walk.filter_map(Result::ok) {
+            if entry.file_type().is_file() {
                 files.insert(relative(dir, entry.path()), entry.into_path());
             }
         }
@@ -134,6 +160,21 @@ impl Theme {
                 )),
             }
         }
+        let mut root_files = Vec::new();
+        for (name, path) in layered(&[theme_dir.join(ROOT_DIR), root.join(ROOT_DIR)], true) {
+            let source = relative(root, &path);
+            match std::fs::read(&path) {
+                Ok(bytes) => root_files.push(RootFile {
+                    output_path: name,
+                    bytes,
+                    source,
+                }),
+                Err(e) => diagnostics.push(
+                    Diagnostic::error("asset-unreadable", format!("cannot read {source}: {e}"))
+                        .at(Location::file(&source)),
+                ),
+            }
+        }
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -158,6 +199,7 @@ impl Theme {
             written,
             asset_urls,
             assets,
+            root_files,
             files,
         })
     }
