@@ -1,9 +1,12 @@
-//! `mailguide init DIR`: a new site that passes `check` and builds.
+//! `mailguide init [DIR]`: a new site that passes `check` and builds; without DIR, in the current
+//! folder when it is empty (dot files such as `.git` do not count).
 
 use super::{EXIT_OK, EXIT_TOOL};
 use std::path::Path;
 
-pub fn run(dir: &Path) -> i32 {
+pub fn run(dir: Option<&Path>) -> i32 {
+    let here = dir.is_none();
+    let dir = dir.unwrap_or(Path::new("."));
     match crate::scaffold::init(dir) {
         Ok(files) => {
             let content = files.iter().filter(|f| !f.starts_with("themes/")).count();
@@ -11,7 +14,11 @@ pub fn run(dir: &Path) -> i32 {
                 "created a site in {} ({content} files, and the default theme in themes/default/)",
                 dir.display()
             );
-            eprintln!("next: cd {} && mailguide serve", dir.display());
+            if here {
+                eprintln!("next: mailguide serve");
+            } else {
+                eprintln!("next: cd {} && mailguide serve", dir.display());
+            }
             EXIT_OK
         }
         Err(e) => {
