@@ -120,8 +120,14 @@ mod tests {
         // The theme's `pre` background must never be left under the message's text.
         let pre = STYLE.find("#mailguide-overlay pre{").expect("a rule for the message");
         let rule = &STYLE[pre..pre + STYLE[pre..].find('}').expect("closed")];
-        assert!(rule.contains("color:var(--mg-fg)") && rule.contains("background:var(--mg-code)"), "{rule}");
+        assert!(
+            rule.contains("color:var(--mg-fg)") && rule.contains("background:var(--mg-code)"),
+            "{rule}"
+        );
         assert!(STYLE.contains("@media (prefers-color-scheme:dark)"));
-        assert!(!html.contains("style=\""), "no inline styles: the style sheet decides both schemes");
+        assert!(
+            !html.contains("style=\""),
+            "no inline styles: the style sheet decides both schemes"
+        );
     }
 }
