@@ -97,6 +97,10 @@ enum Command {
         /// The folder to create the site in [default: the current folder, if empty; dot files
         /// such as .git do not count].
         dir: Option<PathBuf>,
+        /// Copy the default theme into themes/default/ (it then no longer follows upgrades);
+        /// without it the site uses the theme built into mailguide.
+        #[arg(long)]
+        theme_copy: bool,
     },
     /// Create a content file from a commented template.
     New {
@@ -176,7 +180,7 @@ fn main() -> ExitCode {
         Command::Serve { root, port, bind, open } => {
             commands::serve::run(&commands::serve::ServeOptions { root, port, bind, open })
         }
-        Command::Init { dir } => commands::init::run(dir.as_deref()),
+        Command::Init { dir, theme_copy } => commands::init::run(dir.as_deref(), theme_copy),
         Command::New { kind, name, root } => {
             let kind = match kind {
                 NewKindArg::Provider => mailguide::scaffold::NewKind::Provider,

@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+use crate::render::theme::DEFAULT_THEME;
 
 #[derive(Debug, Error)]
 pub enum ScaffoldError {
@@ -82,7 +82,11 @@ fn yaml(kind: FileKind, rel: &str, body: &str) -> String {
 /// Creates a new site in `dir`, which must be missing or empty; a folder holding only dot files
 /// (`.git`, `.gitignore`, an editor's settings) counts as empty, so `git init` may come first.
 /// A `.gitignore` already there is kept. Returns the files written, relative to `dir`.
-pub fn init(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
+///
+/// The default theme is built into mailguide and used from there, so upgrading mailguide updates
+/// it; `theme_copy` copies it into `themes/default/` instead, for a site that changes every
+/// template (the copy then wins, and no longer follows upgrades).
+pub fn init(dir: &Path, theme_copy: bool) -> Result<Vec<String>, ScaffoldError> {
     let mut has_gitignore = false;
     if dir.exists() {
         let mut empty = true;
@@ -135,8 +139,10 @@ pub fn init(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
             .into_bytes(),
         ),
     ];
-    for (rel, bytes) in DEFAULT_THEME {
-        files.push((format!("themes/default/{rel}"), bytes.to_vec()));
+    if theme_copy {
+        for (rel, bytes) in DEFAULT_THEME {
+            files.push((format!("themes/default/{rel}"), bytes.to_vec()));
+        }
     }
     for kind in FileKind::ALL {
         files.push((
@@ -306,7 +312,14 @@ description: Server settings and step-by-step setup guides for your email.
 # The public address of the site, for canonical links and the sitemap.
 base_url: https://help.example.org
 language: en
+# The default theme is built into mailguide; extend it with templates/, static/site.css and
+# extra: below (docs/themes.md in mailguide's repository).
 theme: default
+# Values for your own templates, as {{ site.extra.NAME }}.
+# extra:
+#   support_email: help@example.org
+# The hosts you publish on, for the response headers `build` writes (docs/deploy.md).
+# deploy: [netlify]
 # The mail apps to publish, in this order (omit the key to publish every client, by name).
 clients: [thunderbird]
 "#;

@@ -40,6 +40,9 @@ pub struct SiteConfig {
     /// (`.mailguide-nginx.conf`), `apache` an `.htaccess`; `github-pages` and `s3` need no file.
     #[serde(default = "default_deploy")]
     pub deploy: Vec<Host>,
+    /// Values of the site's own, for its templates: `{{ site.extra.NAME }}` (any YAML).
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 /// A static host that `build` writes configuration for (`deploy:` in site.yaml).

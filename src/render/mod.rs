@@ -102,6 +102,8 @@ struct SiteGlobals<'a> {
     base_url: &'a str,
     clients: Vec<NavLink<'a>>,
     pages: Vec<NavLink<'a>>,
+    /// `extra:` of site.yaml, for the site's own templates.
+    extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -529,6 +531,7 @@ fn site_globals<'a>(site: &'a Site, base_url: &'a str) -> SiteGlobals<'a> {
         description: &cfg.description,
         language: &cfg.language,
         base_url,
+        extra: &cfg.extra,
         clients: site
             .published_clients()
             .into_iter()
