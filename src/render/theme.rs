@@ -65,6 +65,16 @@ impl Origin {
         }
     }
 
+    /// The file as text; a file that is not UTF-8 is an error in the words of `read_to_string`.
+    fn read_text(&self) -> std::io::Result<String> {
+        match self {
+            Origin::Disk(path) => std::fs::read_to_string(path),
+            Origin::Builtin(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8")
+            }),
+        }
+    }
+
     /// The file as error messages name it.
     fn describe(&self, root: &Path, builtin_name: &str) -> String {
         match self {
@@ -162,15 +172,11 @@ impl Theme {
         for (name, origin) in &templates {
             let plain = name.strip_prefix("theme/").unwrap_or(name);
             let rel = origin.describe(root, &builtin("templates", plain));
-            match origin.read().map(|b| String::from_utf8(b.into_owned())) {
-                Ok(Ok(text)) => {
+            match origin.read_text() {
+                Ok(text) => {
                     files.insert(name.clone(), rel);
                     sources.push((name.clone(), text));
                 }
-                Ok(Err(e)) => diagnostics.push(Diagnostic::error(
-                    "template-unreadable",
-                    format!("cannot read {rel}: {e}"),
-                )),
                 Err(e) => diagnostics.push(Diagnostic::error(
                     "template-unreadable",
                     format!("cannot read {rel}: {e}"),
