@@ -5,6 +5,8 @@
 #   - axe-core in headless Chromium on every page (light) and every page kind (dark): no violations;
 #   - the site search, the email-address box and the home page without JavaScript;
 #   - screenshots of every page kind at 375 and 1280 px, light and dark;
+#   - the error overlay of `mailguide serve` over a real page, after planting an error in a copy of
+#     the site: axe colour contrast (AA and AAA) in both colour schemes, and screenshots;
 #   - Lighthouse on the home page and /icloud/: accessibility, best practices and SEO 100,
 #     performance 95 or more.
 # Results go to target/browser-checks/ (screenshots/, lighthouse.md, lighthouse.json, axe.json,
@@ -39,8 +41,10 @@ done
 started=$(date +%s)
 work=$(mktemp -d)
 server=""
+serve_pid=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi
+  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -80,6 +84,23 @@ if ! curl -fsS -o /dev/null "$base/"; then
   exit 1
 fi
 
+# `mailguide serve` on a copy of the site, for the error overlay: it builds, then an error is
+# planted (an unknown key in a provider) and every page shows the overlay over the last good build.
+overlay_site="$work/overlay-site"
+mkdir -p "$overlay_site"
+cp -r site.yaml content themes "$overlay_site"/
+overlay_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+overlay_base="http://127.0.0.1:$overlay_port"
+target/debug/mailguide serve --root "$overlay_site" --port "$overlay_port" >"$work/serve.log" 2>&1 &
+serve_pid=$!
+cleanup_serve() { kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; serve_pid=""; }
+for _ in $(seq 100); do
+  curl -fsS -o /dev/null "$overlay_base/icloud/" 2>/dev/null && break
+  sleep 0.2
+done
+printf 'secruity: tls\n' >>"$overlay_site/content/providers/icloud.yaml"
+export OVERLAY_BASE="$overlay_base"
+
 vnu() {
   java -jar "$TOOLS/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --skip-non-html --also-check-css \
     --also-check-svg "$site" >"$OUT/vnu.txt" 2>&1
@@ -114,6 +135,7 @@ lighthouse() {
 
 step "Nu HTML Checker" vnu
 step "axe-core, search, email box, screenshots in Chromium" node "$TOOLS/check.js" "$site" "$base" "$OUT"
+cleanup_serve
 # Last and alone, so nothing else competes for the CPU while performance is measured.
 step "Lighthouse" lighthouse
 

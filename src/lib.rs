@@ -124,6 +124,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
+    /// Compare each page with the output it replaces, for [`Built::changes`] (a read per page).
+    pub list_changes: bool,
 }
 
 /// What a successful build did.
@@ -136,6 +138,8 @@ pub struct Built {
     pub elapsed: Duration,
     /// Warnings (a successful build has no errors) and allowed findings, for the report.
     pub checked: Checked,
+    /// The pages that differ from the replaced output, when [`BuildOptions::list_changes`].
+    pub changes: Option<write::changes::Changed>,
 }
 
 /// Why a build wrote nothing.
@@ -284,6 +288,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let minify = checked.site.as_ref().map(|s| s.config.minify).unwrap_or_default();
     let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let write_error: Mutex<Option<write::WriteError>> = Mutex::new(None);
+    let changes = opts.list_changes.then(|| write::changes::Changes::new(output.clone()));
     let sink = |file: render::OutputFile| {
         let failed = || write_error.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if failed().is_some() {
@@ -291,6 +296,9 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         }
         let mut file = file;
         write::minify(minify, &file.path, &mut file.bytes);
+        if let Some(changes) = &changes {
+            changes.note(&file);
+        }
         match staging.write(&file) {
             Ok(()) => {
                 files.fetch_add(1, Ordering::Relaxed);
@@ -309,6 +317,8 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let unchanged = staging.unchanged();
+    // Compared before the swap replaces the output.
+    let changes = changes.map(write::changes::Changes::finish);
     if let Some(e) = failed.or_else(|| staging.finish().err()) {
         return Err(BuildFailure::Write(e, Box::new(checked)));
     }
@@ -319,5 +329,6 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
         unchanged,
         elapsed: start.elapsed(),
         checked,
+        changes,
     })
 }

@@ -1,6 +1,6 @@
 //! The `mailguide` command line: parses arguments and hands them to the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use mailguide::commands::{self, Format};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,24 +49,28 @@ enum Command {
     /// Check the content and build the site into the output folder.
     Build {
         /// The site's folder (holds site.yaml and content/).
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         /// Where to write the site [default: <root>/public].
-        #[arg(long)]
+        #[arg(short, long)]
         output: Option<PathBuf>,
         /// The site's public address, for canonical links and the sitemap.
-        #[arg(long)]
+        #[arg(short = 'u', long)]
         base_url: Option<String>,
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
-        /// How to report findings.
+        /// How to report findings (JSON also carries the page count, the time and the changed pages).
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
+        /// List the pages that differ from the output the build replaces.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Run every check on the content; write nothing.
     Check {
-        #[arg(long, default_value = ".")]
+        /// The site's folder (holds site.yaml and content/).
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
@@ -76,10 +80,10 @@ enum Command {
     /// Build the site into memory and serve it; rebuild on every change and reload the browser.
     Serve {
         /// The site's folder (holds site.yaml and content/).
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         /// The port [default: 1111, or the next free one]; 0 picks any free port.
-        #[arg(long)]
+        #[arg(short, long)]
         port: Option<u16>,
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1")]
@@ -94,32 +98,44 @@ enum Command {
     },
     /// Create a new site in DIR (an empty or new folder), with example content and the default theme.
     Init {
-        /// The folder to create the site in.
-        dir: PathBuf,
+        /// The folder to create the site in [default: the current folder, if empty; dot files
+        /// such as .git do not count].
+        dir: Option<PathBuf>,
+        /// Copy the default theme into themes/default/ (it then no longer follows upgrades);
+        /// without it the site uses the theme built into mailguide.
+        #[arg(long)]
+        theme_copy: bool,
     },
     /// Create a content file from a commented template.
     New {
         #[arg(value_enum)]
         kind: NewKindArg,
-        /// The slug: lowercase letters, digits and `-` (the file name, e.g. `example-mail`).
+        /// The display name ("Example Hosting", file example-hosting.yaml) or the slug
+        /// (lowercase letters, digits and `-`: the file name).
         name: String,
         /// The site's folder.
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
     },
     /// Write JSON Schemas of every kind of content file, for editors' YAML support.
     Schema {
         /// Where to write them [default: <root>/schemas].
-        #[arg(long)]
+        #[arg(short, long)]
         output: Option<PathBuf>,
         /// The site's folder.
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
     },
     /// Import provider settings from another format into content/providers/.
     Import {
         #[command(subcommand)]
         source: ImportSource,
+    },
+    /// Print the shell completion script: `mailguide completions bash > ~/.local/share/bash-completion/completions/mailguide`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -131,7 +147,7 @@ enum ImportSource {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// The site's folder; providers are written to <root>/content/providers/.
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         /// Replace provider files that already exist.
         #[arg(long)]
@@ -148,14 +164,17 @@ fn main() -> ExitCode {
             base_url,
             deny_warnings,
             format,
+            verbose,
         } => {
+            let format = format.into();
             let opts = mailguide::BuildOptions {
                 root,
                 output,
                 base_url,
                 deny_warnings,
+                list_changes: verbose || format == Format::Json,
             };
-            commands::build::run(&opts, format.into())
+            commands::build::run(&opts, format, verbose)
         }
         Command::Check {
             root,
@@ -175,7 +194,7 @@ fn main() -> ExitCode {
             open,
             allow_hosts: allow_host,
         }),
-        Command::Init { dir } => commands::init::run(&dir),
+        Command::Init { dir, theme_copy } => commands::init::run(dir.as_deref(), theme_copy),
         Command::New { kind, name, root } => {
             let kind = match kind {
                 NewKindArg::Provider => mailguide::scaffold::NewKind::Provider,
@@ -187,6 +206,10 @@ fn main() -> ExitCode {
         Command::Import {
             source: ImportSource::Ispdb { paths, root, force },
         } => commands::import::ispdb(&paths, &mailguide::import::ispdb::ImportOptions { root, force }),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "mailguide", &mut std::io::stdout());
+            commands::EXIT_OK
+        }
     };
     ExitCode::from(code as u8)
 }

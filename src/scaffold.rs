@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+use crate::render::theme::DEFAULT_THEME;
 
 #[derive(Debug, Error)]
 pub enum ScaffoldError {
@@ -36,10 +36,12 @@ impl ScaffoldError {
     /// What to do about it.
     pub fn help(&self) -> String {
         match self {
-            ScaffoldError::NotEmpty { .. } => "choose a new or empty folder; init never changes existing files".into(),
+            ScaffoldError::NotEmpty { .. } => {
+                "choose a new or empty folder (dot files such as .git do not count); init never changes existing files".into()
+            }
             ScaffoldError::Exists { .. } => "choose another name, or edit the existing file".into(),
             ScaffoldError::BadName { .. } => {
-                "use lowercase letters, digits and `-`, starting with a letter or digit (e.g. `example-mail`)".into()
+                "give the display name (`\"Example Hosting\"`, which makes example-hosting.yaml) or a slug of lowercase letters, digits and `-` (`example-hosting`)".into()
             }
             ScaffoldError::TooLong { .. } => {
                 "choose a shorter name: it becomes a file name and a part of every page address".into()
@@ -81,18 +83,31 @@ fn yaml(kind: FileKind, rel: &str, body: &str) -> String {
     format!("{}{body}", kind.modeline(rel))
 }
 
-/// Creates a new site in `dir`, which must be missing or empty. Returns the files written,
-/// relative to `dir`.
-pub fn init(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
+/// Creates a new site in `dir`, which must be missing or empty; a folder holding only dot files
+/// (`.git`, `.gitignore`, an editor's settings) counts as empty, so `git init` may come first.
+/// A `.gitignore` already there is kept. Returns the files written, relative to `dir`.
+///
+/// The default theme is built into mailguide and used from there, so upgrading mailguide updates
+/// it; `theme_copy` copies it into `themes/default/` instead, for a site that changes every
+/// template (the copy then wins, and no longer follows upgrades).
+pub fn init(dir: &Path, theme_copy: bool) -> Result<Vec<String>, ScaffoldError> {
     crate::no_follow::not_a_link(dir).map_err(ScaffoldError::Unsafe)?;
+    let mut has_gitignore = false;
     if dir.exists() {
-        let empty = fs::read_dir(dir)
-            .map_err(|source| ScaffoldError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?
-            .next()
-            .is_none();
+        let mut empty = true;
+        for entry in fs::read_dir(dir).map_err(|source| ScaffoldError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })? {
+            let name = entry
+                .map_err(|source| ScaffoldError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?
+                .file_name();
+            has_gitignore |= name == ".gitignore";
+            empty &= name.to_string_lossy().starts_with('.');
+        }
         if !empty {
             return Err(ScaffoldError::NotEmpty {
                 path: dir.to_path_buf(),
@@ -129,8 +144,10 @@ pub fn init(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
             .into_bytes(),
         ),
     ];
-    for (rel, bytes) in DEFAULT_THEME {
-        files.push((format!("themes/default/{rel}"), bytes.to_vec()));
+    if theme_copy {
+        for (rel, bytes) in DEFAULT_THEME {
+            files.push((format!("themes/default/{rel}"), bytes.to_vec()));
+        }
     }
     for kind in FileKind::ALL {
         files.push((
@@ -142,6 +159,9 @@ pub fn init(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
         path: dir.to_path_buf(),
         source,
     })?;
+    if has_gitignore {
+        files.retain(|(rel, _)| rel != ".gitignore");
+    }
     for (rel, bytes) in &files {
         write(dir, rel, bytes)?;
     }
@@ -159,51 +179,130 @@ pub fn valid_slug(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// `example-mail` → `Example Mail`.
-fn display_name(slug: &str) -> String {
-    slug.split('-')
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-                None => String::new(),
+/// The slug of a display name: `Example Hosting` → `example-hosting`, `GMX Österreich` →
+/// `gmx-oesterreich`. Letters and digits are kept (lowercased, common accented Latin letters
+/// spelt in ASCII), every run of anything else becomes one `-`. `None` when nothing is left.
+pub fn slugify(name: &str) -> Option<String> {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let ascii: &str = match c {
+            'a'..='z' | '0'..='9' => {
+                slug.push(c);
+                continue;
             }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+            'ä' | 'æ' => "ae",
+            'ö' | 'ø' | 'œ' => "oe",
+            'ü' => "ue",
+            'ß' => "ss",
+            'à' | 'á' | 'â' | 'ã' | 'å' => "a",
+            'ç' => "c",
+            'è' | 'é' | 'ê' | 'ë' => "e",
+            'ì' | 'í' | 'î' | 'ï' => "i",
+            'ñ' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' => "o",
+            'ù' | 'ú' | 'û' => "u",
+            'ý' | 'ÿ' => "y",
+            _ => "-",
+        };
+        if ascii != "-" || !(slug.is_empty() || slug.ends_with('-')) {
+            slug.push_str(ascii);
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    valid_slug(&slug).then_some(slug)
+}
+
+/// The slug and the display name `new` writes for what was typed: a slug is kept as both (the
+/// name is then left for the editor: `ios-mail` is not "Ios Mail"), a display name is kept and
+/// made into a slug.
+fn slug_and_name(typed: &str) -> Option<(String, String, bool)> {
+    let typed = typed.trim();
+    if valid_slug(typed) {
+        return Some((typed.to_string(), typed.to_string(), false));
+    }
+    if typed.contains(['/', '\\']) || typed.contains("..") {
+        return None;
+    }
+    Some((slugify(typed)?, typed.to_string(), true))
+}
+
+/// A YAML scalar for a display name: quoted when plain YAML would read it otherwise.
+fn yaml_scalar(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '&' | '+'))
+        && !text.starts_with(['-', '&', '.'])
+        && !matches!(
+            text.to_lowercase().as_str(),
+            "yes" | "no" | "true" | "false" | "null" | "on" | "off"
+        );
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+    }
 }
 
 /// Creates a content file (and, for a client, its guide) from a commented template. Refuses to
 /// replace an existing file. Returns the files written, relative to `root`.
+///
+/// `name` is a display name (`Example Hosting`: the file is `example-hosting.yaml`, the name
+/// stays as typed) or a slug (kept as the name too, with a comment asking for the real one).
 pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<Vec<String>, ScaffoldError> {
     if name.chars().count() > MAX_NAME {
         return Err(ScaffoldError::TooLong {
             length: name.chars().count(),
         });
     }
-    if !valid_slug(name) {
+    let Some((slug, title, named)) = slug_and_name(name) else {
         return Err(ScaffoldError::BadName { name: name.into() });
-    }
+    };
+    let name = slug.as_str();
     if !root.join("site.yaml").is_file() {
         return Err(ScaffoldError::NoSite {
             path: root.to_path_buf(),
         });
     }
-    let title = display_name(name);
+    let name_line = if named {
+        format!("name: {}", yaml_scalar(&title))
+    } else {
+        format!(
+            "name: {}                  # replace with the name as it is written, e.g. on its own site",
+            yaml_scalar(&title)
+        )
+    };
     let files: Vec<(String, String)> = match kind {
         NewKind::Provider => {
             let rel = format!("content/providers/{name}.yaml");
-            let body = NEW_PROVIDER.replace("{name}", &title).replace("{slug}", name);
+            let body = NEW_PROVIDER
+                .replace("name: {name}", &name_line)
+                .replace(
+                    "no_pop3: {name} offers IMAP only.",
+                    &format!("no_pop3: {}", yaml_scalar(&format!("{title} offers IMAP only."))),
+                )
+                .replace("{name}", &title)
+                .replace("{slug}", name);
             vec![(rel.clone(), yaml(FileKind::Provider, &rel, &body))]
         }
         NewKind::Client => {
             let rel = format!("content/clients/{name}.yaml");
-            let body = NEW_CLIENT.replace("{name}", &title);
+            let body = NEW_CLIENT
+                .replace("name: {name}", &name_line)
+                .replace(
+                    "summary: One line about {name}.",
+                    &format!("summary: {}", yaml_scalar(&format!("One line about {title}."))),
+                )
+                .replace("{name}", &title);
             vec![
                 (rel.clone(), yaml(FileKind::Client, &rel, &body)),
                 (
                     format!("content/clients/{name}.md"),
-                    NEW_GUIDE.replace("{name}", &title),
+                    NEW_GUIDE
+                        .replace(
+                            "title: Set up your mail in {name}",
+                            &format!("title: {}", yaml_scalar(&format!("Set up your mail in {title}"))),
+                        )
+                        .replace("{name}", &title),
                 ),
             ]
         }
@@ -228,7 +327,14 @@ description: Server settings and step-by-step setup guides for your email.
 # The public address of the site, for canonical links and the sitemap.
 base_url: https://help.example.org
 language: en
+# The default theme is built into mailguide; extend it with templates/, static/site.css and
+# extra: below (docs/themes.md in mailguide's repository).
 theme: default
+# Values for your own templates, as {{ site.extra.NAME }}.
+# extra:
+#   support_email: help@example.org
+# The hosts you publish on, for the response headers `build` writes (docs/deploy.md).
+# deploy: [netlify]
 # The mail apps to publish, in this order (omit the key to publish every client, by name).
 clients: [thunderbird]
 "#;
@@ -358,8 +464,9 @@ password:
 const NEW_CLIENT: &str = r#"# A mail app and its own words for each setting, as shown on its screens. Every key is
 # described in mailguide's docs/content.md.
 name: {name}
-platforms: [Windows, macOS]     # where it runs
-protocols: [imap, pop3]         # incoming protocols the app supports
+# Where it runs, as the app's own site says: e.g. [iOS, iPadOS], [Android], [Windows, macOS, Linux].
+platforms: []
+protocols: [imap]               # incoming protocols the app supports: add pop3 if it offers POP3
 summary: One line about {name}.
 # apple_profile: false          # offer the Apple configuration profile on its guides
 vocabulary:                     # the labels on the app's account screens
@@ -410,7 +517,19 @@ mod tests {
         for bad in ["", "-a", "a-", "a--b", "Gmail", "a b", "../x", "a/b", "a.b"] {
             assert!(!valid_slug(bad), "{bad}");
         }
-        assert_eq!(display_name("example-mail"), "Example Mail");
+        assert_eq!(slugify("Example Hosting").as_deref(), Some("example-hosting"));
+        assert_eq!(slugify("GMX Österreich").as_deref(), Some("gmx-oesterreich"));
+        assert_eq!(slugify("  Mail.com (1&1) ").as_deref(), Some("mail-com-1-1"));
+        assert_eq!(slugify("***"), None);
+        assert_eq!(
+            slug_and_name("ios-mail"),
+            Some(("ios-mail".into(), "ios-mail".into(), false)),
+            "a slug is not made into a name"
+        );
+        assert_eq!(slug_and_name("../x"), None);
+        assert_eq!(yaml_scalar("Example Hosting"), "Example Hosting");
+        assert_eq!(yaml_scalar("Yes"), "\"Yes\"");
+        assert_eq!(yaml_scalar("Mail: Pro"), "\"Mail: Pro\"");
     }
 
     #[test]

@@ -4,7 +4,9 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, Format, print_human};
 use crate::diagnostics::{Diagnostic, summary, to_json};
 use crate::{BuildFailure, BuildOptions, build_site};
 
-pub fn run(opts: &BuildOptions, format: Format) -> i32 {
+/// `verbose` lists the pages that changed (it also needs `opts.list_changes`); the JSON report
+/// always carries the page count, the time and, when compared, the changed pages.
+pub fn run(opts: &BuildOptions, format: Format, verbose: bool) -> i32 {
     if !opts.root.is_dir() {
         eprintln!(
             "error: the root folder {} does not exist or is not a folder",
@@ -18,7 +20,11 @@ pub fn run(opts: &BuildOptions, format: Format) -> i32 {
     };
     match build_site(opts) {
         Ok(built) => {
-            report(&built.checked.diagnostics, &built.checked.allowed);
+            if format == Format::Json {
+                println!("{}", json_report(&built));
+            } else {
+                report(&built.checked.diagnostics, &built.checked.allowed);
+            }
             if format == Format::Human {
                 if !built.checked.diagnostics.is_empty() {
                     eprintln!("{}", summary(&built.checked.diagnostics));
@@ -34,6 +40,9 @@ pub fn run(opts: &BuildOptions, format: Format) -> i32 {
                     built.output.display(),
                     built.elapsed.as_secs_f64()
                 );
+                if let Some(changes) = built.changes.as_ref().filter(|_| verbose) {
+                    eprint!("{}", list_changes(changes));
+                }
             }
             // The process ends after this report. Freeing a large site's model takes a core for
             // a twentieth of the build; a thread of its own does it, and exiting does not wait.
@@ -62,4 +71,49 @@ pub fn run(opts: &BuildOptions, format: Format) -> i32 {
             EXIT_TOOL
         }
     }
+}
+
+/// The diagnostics report of [`to_json`] with a `build` object: pages, files, milliseconds, and
+/// the changed and removed pages when they were compared.
+fn json_report(built: &crate::Built) -> String {
+    let mut report: serde_json::Value =
+        serde_json::from_str(&to_json(&built.checked.diagnostics)).unwrap_or_else(|_| serde_json::json!({}));
+    let mut build = serde_json::json!({
+        "output": built.output.display().to_string(),
+        "pages": built.pages,
+        "files": built.files,
+        "unchanged_files": built.unchanged,
+        "elapsed_ms": (built.elapsed.as_secs_f64() * 1000.0).round(),
+    });
+    if let Some(changes) = &built.changes {
+        build["changed_pages"] = serde_json::json!(changes.changed);
+        build["removed_pages"] = serde_json::json!(changes.removed);
+    }
+    if let Some(object) = report.as_object_mut() {
+        object.insert("build".into(), build);
+    }
+    report.to_string()
+}
+
+/// `build --verbose`: the pages that changed, one a line, or that none did.
+fn list_changes(changes: &crate::write::changes::Changed) -> String {
+    if changes.changed.is_empty() && changes.removed.is_empty() {
+        return "no page changed\n".into();
+    }
+    let plural = |n: usize| if n == 1 { "page" } else { "pages" };
+    let mut out = format!("{} {} changed:\n", changes.changed.len(), plural(changes.changed.len()));
+    for url in &changes.changed {
+        out.push_str(&format!("  {url}\n"));
+    }
+    if !changes.removed.is_empty() {
+        out.push_str(&format!(
+            "{} {} removed:\n",
+            changes.removed.len(),
+            plural(changes.removed.len())
+        ));
+        for url in &changes.removed {
+            out.push_str(&format!("  {url}\n"));
+        }
+    }
+    out
 }

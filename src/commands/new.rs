@@ -13,8 +13,14 @@ pub fn run(root: &Path, kind: NewKind, name: &str) -> i32 {
             if !root.join(crate::schema::DIR).is_dir() {
                 eprintln!("note: run `mailguide schema` to write the schemas its first line refers to");
             }
+            // The slug may differ from what was typed (`new client "Example Mail"`).
+            let slug = files
+                .first()
+                .and_then(|f| f.rsplit('/').next())
+                .and_then(|f| f.strip_suffix(".yaml"))
+                .unwrap_or(name);
             if kind == NewKind::Client && publishes_a_list(root) {
-                eprintln!("note: add `{name}` to `clients:` in site.yaml to publish it");
+                eprintln!("note: add `{slug}` to `clients:` in site.yaml to publish it");
             }
             EXIT_OK
         }

@@ -16,7 +16,7 @@ pub use provider::{
     Auth, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData, RuleAllowance,
     Security, Server, Servers, UsernameForm,
 };
-pub use site::{Limits, Minify, Site, SiteConfig};
+pub use site::{Host, Limits, Minify, Site, SiteConfig};
 
 use crate::load::yaml::Spans;
 use std::sync::Arc;

@@ -38,6 +38,37 @@ pub struct SiteConfig {
     /// Bounds on the work one content file may ask for (see `docs/guarantees.md`).
     #[serde(default)]
     pub limits: Limits,
+    /// The hosts the site is published on, for the response headers they need (see
+    /// docs/deploy.md): `netlify` and `cloudflare` get a `_headers` file, `nginx` a snippet
+    /// (`.mailguide-nginx.conf`), `apache` an `.htaccess`; `github-pages` and `s3` need no file.
+    #[serde(default = "default_deploy")]
+    pub deploy: Vec<Host>,
+    /// Values of the site's own, for its templates: `{{ site.extra.NAME }}` (any YAML).
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A static host that `build` writes configuration for (`deploy:` in site.yaml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Host {
+    /// Netlify: reads `_headers`.
+    Netlify,
+    /// Cloudflare Pages: reads `_headers` (at most 100 rules).
+    Cloudflare,
+    /// nginx: `include` the generated `.mailguide-nginx.conf` in the server block.
+    Nginx,
+    /// Apache httpd: reads the generated `.htaccess` (with `AllowOverride All`).
+    Apache,
+    /// GitHub Pages: cannot set headers; `.nojekyll` is written for every site.
+    GithubPages,
+    /// Amazon S3: content types are set at upload (docs/deploy.md).
+    S3,
+}
+
+/// `_headers` unless the site says otherwise: the file costs nothing on hosts that ignore it.
+fn default_deploy() -> Vec<Host> {
+    vec![Host::Netlify]
 }
 
 /// Bounds on what one content file may ask of the loader (`limits:` in site.yaml), so that a

@@ -11,6 +11,7 @@
 
 pub mod autoconfig;
 pub mod dns;
+pub mod hosts;
 pub mod json;
 pub mod mobileconfig;
 pub mod search;

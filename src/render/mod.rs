@@ -103,6 +103,8 @@ struct SiteGlobals<'a> {
     base_url: &'a str,
     clients: Vec<NavLink<'a>>,
     pages: Vec<NavLink<'a>>,
+    /// `extra:` of site.yaml, for the site's own templates.
+    extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -530,6 +532,7 @@ fn site_globals<'a>(site: &'a Site, base_url: &'a str) -> SiteGlobals<'a> {
         description: &cfg.description,
         language: &cfg.language,
         base_url,
+        extra: &cfg.extra,
         clients: site
             .published_clients()
             .into_iter()
@@ -575,11 +578,45 @@ pub fn render_site_with(
     opts: &RenderOptions,
     sink: Sink,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    // Every path once: a file of the site's `root/` must not stand where a page or other file
+    // goes. The profiles written are noted for the host configuration.
+    let seen = std::sync::Mutex::new(HashMap::<String, bool>::new());
+    let recording = |file: OutputFile| {
+        let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen
+            .insert(file.path.clone(), file.path.ends_with(".mobileconfig"))
+            .is_some()
+        {
+            return Err(collision(theme, &file.path));
+        }
+        drop(seen);
+        sink(file)
+    };
     // The site files (settings.json, the sitemap, client files) are made alongside the pages: some
     // are one large file each, made on one thread, which would otherwise end the build alone.
-    let (pages, results): (_, Vec<Result<Option<OutputFile>, Diagnostic>>) = rayon::join(
-        || render_pages_with(site, prose, theme, opts, &Selection::all(), sink),
-        || site_files(site, theme, opts).into_par_iter().map(sink).collect(),
+    let (pages, mut results): (_, Vec<Result<Option<OutputFile>, Diagnostic>>) = rayon::join(
+        || render_pages_with(site, prose, theme, opts, &Selection::all(), &recording),
+        || site_files(site, theme, opts).into_par_iter().map(recording).collect(),
+    );
+    let mut written = crate::outputs::hosts::Written {
+        profiles: seen
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .into_iter()
+            .filter_map(|(path, profile)| profile.then_some(path))
+            .collect(),
+        immutable: theme.assets.iter().map(|a| a.output_path.clone()).collect(),
+    };
+    written.profiles.sort_unstable();
+    let own_headers = theme
+        .root_files
+        .iter()
+        .find(|f| f.output_path == crate::outputs::hosts::HEADERS)
+        .map(|f| f.bytes.as_slice());
+    results.extend(
+        crate::outputs::hosts::files(&site.config.deploy, &written, own_headers)
+            .into_iter()
+            .map(sink),
     );
     let mut files = pages?;
     let mut errors = Vec::new();
@@ -590,6 +627,17 @@ pub fn render_site_with(
         }
     }
     if errors.is_empty() { Ok(files) } else { Err(errors) }
+}
+
+/// The error for a second file at `path`: a file of `root/` where the build writes another.
+fn collision(theme: &Theme, path: &str) -> Diagnostic {
+    let source = theme.root_files.iter().find(|f| f.output_path == path);
+    Diagnostic::error(
+        "root-file-collision",
+        format!("{path} is written by the build, so a file of root/ cannot stand there"),
+    )
+    .at_opt(source.map(|f| crate::diagnostics::Location::file(&f.source)))
+    .help("rename or remove the file in root/; static/ files are published fingerprinted under /static/")
 }
 
 /// Renders the selected HTML pages.
@@ -715,9 +763,17 @@ pub fn site_files(site: &Site, theme: &Theme, opts: &RenderOptions) -> Vec<Outpu
 /// [`site_files`] without the client files and JSON ([`crate::outputs::files`]), which `serve`
 /// keeps per provider.
 pub fn site_files_but_client_files(site: &Site, theme: &Theme, opts: &RenderOptions) -> Vec<OutputFile> {
-    let mut files = Vec::with_capacity(theme.assets.len() + 2);
+    let mut files = Vec::with_capacity(theme.assets.len() + theme.root_files.len() + 2);
     for asset in &theme.assets {
         files.push(OutputFile::new(asset.output_path.clone(), asset.bytes.clone()));
+    }
+    // `_headers` is written with the host configuration, the site's rules first.
+    for file in theme
+        .root_files
+        .iter()
+        .filter(|f| f.output_path != crate::outputs::hosts::HEADERS)
+    {
+        files.push(OutputFile::new(file.output_path.clone(), file.bytes.clone()));
     }
     let urls: Vec<String> = plan(site)
         .into_iter()

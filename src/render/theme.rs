@@ -28,16 +28,100 @@ pub struct Theme {
     /// Source name (`style.css`) to published URL (`/static/style.1a2b3c4d5e.css`).
     pub asset_urls: BTreeMap<String, String>,
     pub assets: Vec<Asset>,
+    /// Files of `root/` (the theme's, then the site's), published as they are.
+    pub root_files: Vec<RootFile>,
     /// Template name to the file it came from, for error locations.
     files: HashMap<String, String>,
 }
 
-/// Files under `dir`, by path relative to it; files in later folders replace earlier ones.
-fn layered_files(dirs: &[PathBuf]) -> BTreeMap<String, PathBuf> {
+/// A file published as it is at the output's root (`root/` of the theme or the site): `CNAME`,
+/// `favicon.ico`, `.well-known/...`, a site's own `_headers`.
+pub struct RootFile {
+    pub output_path: String,
+    pub bytes: Vec<u8>,
+    /// Where it came from, relative to the site, for error locations.
+    pub source: String,
+}
+
+/// The folder of the theme and of the site whose files are published as they are at the output
+/// root: `static/` fingerprints every file, which a host's `CNAME` or `_headers` must not be.
+pub const ROOT_DIR: &str = "root";
+
+// The files of themes/default/ as `DEFAULT_THEME`, embedded by build.rs: a site without a
+// themes/default/ folder uses them, so upgrading mailguide updates its theme.
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// Where a theme file comes from: the disk, or the default theme built into the binary.
+enum Origin {
+    Disk(PathBuf),
+    Builtin(&'static [u8]),
+}
+
+impl Origin {
+    fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
+        match self {
+            Origin::Disk(path) => std::fs::read(path).map(std::borrow::Cow::Owned),
+            Origin::Builtin(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+        }
+    }
+
+    /// The file as text; a file that is not UTF-8 is an error in the words of `read_to_string`.
+    fn read_text(&self) -> std::io::Result<String> {
+        match self {
+            Origin::Disk(path) => std::fs::read_to_string(path),
+            Origin::Builtin(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8")
+            }),
+        }
+    }
+
+    /// The file as error messages name it.
+    fn describe(&self, root: &Path, builtin_name: &str) -> String {
+        match self {
+            Origin::Disk(path) => relative(root, path),
+            Origin::Builtin(_) => format!("{builtin_name} (built into mailguide)"),
+        }
+    }
+}
+
+/// The files of one folder of the theme (`templates`, `static`, `root`), by path relative to
+/// it: from themes/<theme>/ when the site has that folder, else from the built-in default theme.
+fn theme_files(theme_dir: Option<&Path>, sub: &str, dot_files: bool) -> BTreeMap<String, Origin> {
+    match theme_dir {
+        Some(dir) => layered(&[dir.join(sub)], dot_files)
+            .into_iter()
+            .map(|(name, path)| (name, Origin::Disk(path)))
+            .collect(),
+        None => {
+            let prefix = format!("{sub}/");
+            DEFAULT_THEME
+                .iter()
+                .filter_map(|(rel, bytes)| Some((rel.strip_prefix(&prefix)?.to_string(), Origin::Builtin(bytes))))
+                .collect()
+        }
+    }
+}
+
+/// The theme's files of `sub` with the site's own folder of the same name laid over them.
+fn with_site_files(theme_dir: Option<&Path>, root: &Path, sub: &str, dot_files: bool) -> BTreeMap<String, Origin> {
+    let mut files = theme_files(theme_dir, sub, dot_files);
+    for (name, path) in layered(&[root.join(sub)], dot_files) {
+        files.insert(name, Origin::Disk(path));
+    }
+    files
+}
+
+/// [`layered_files`], with `dot_files` deciding whether names starting with `.` count: in
+/// `root/` they do (`.well-known/`, `.htaccess`), except `.DS_Store` and `.git`.
+fn layered(dirs: &[PathBuf], dot_files: bool) -> BTreeMap<String, PathBuf> {
     let mut files = BTreeMap::new();
     for dir in dirs {
-        for entry in WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-            if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
+        let walk = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name == ".git" || name == ".DS_Store" || (!dot_files && name.starts_with('.')))
+        });
+        for entry in walk.filter_map(Result::ok) {
+            if entry.file_type().is_file() {
                 files.insert(relative(dir, entry.path()), entry.into_path());
             }
         }
@@ -60,25 +144,35 @@ impl Theme {
     /// Loads and compiles the theme; `minify` other than `off` compacts each template first and
     /// minifies the style sheets.
     pub fn load(root: &Path, theme: &str, minify: Minify) -> Result<Theme, Vec<Diagnostic>> {
-        let theme_dir = root.join("themes").join(theme);
-        if !theme_dir.is_dir() {
+        let theme_path = root.join("themes").join(theme);
+        // The default theme needs no folder: without one, the built-in copy is used.
+        let theme_dir = theme_path.is_dir().then_some(theme_path.as_path());
+        if theme_dir.is_none() && theme != "default" {
             return Err(vec![
                 Diagnostic::error("theme-missing", format!("the theme `{theme}` does not exist"))
                     .at(theme_key(root))
                     .help(format!(
-                        "create themes/{theme}/templates/, or set `theme:` in site.yaml to a folder under themes/"
+                        "create themes/{theme}/templates/, or set `theme:` in site.yaml to a folder under themes/ (or to `default`, built into mailguide)"
                     )),
             ]);
         }
-        let templates = layered_files(&[theme_dir.join("templates"), root.join("templates")]);
+        let builtin = |sub: &str, name: &str| format!("themes/{theme}/{sub}/{name}");
+        // Every template of the theme is also there as `theme/<name>`, so a site template can
+        // extend the one it replaces (`{% extends "theme/base.html" %}`) and fill its blocks.
+        let mut templates: Vec<(String, Origin)> = theme_files(theme_dir, "templates", false)
+            .into_iter()
+            .map(|(name, origin)| (format!("theme/{name}"), origin))
+            .collect();
+        templates.extend(with_site_files(theme_dir, root, "templates", false));
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         let mut files = HashMap::new();
         let mut sources = Vec::new();
         let mut diagnostics = Vec::new();
-        for (name, path) in &templates {
-            let rel = relative(root, path);
-            match std::fs::read_to_string(path) {
+        for (name, origin) in &templates {
+            let plain = name.strip_prefix("theme/").unwrap_or(name);
+            let rel = origin.describe(root, &builtin("templates", plain));
+            match origin.read_text() {
                 Ok(text) => {
                     files.insert(name.clone(), rel);
                     sources.push((name.clone(), text));
@@ -115,8 +209,8 @@ impl Theme {
 
         let mut asset_urls = BTreeMap::new();
         let mut assets = Vec::new();
-        for (name, path) in layered_files(&[theme_dir.join("static"), root.join("static")]) {
-            match std::fs::read(&path) {
+        for (name, origin) in with_site_files(theme_dir, root, "static", false) {
+            match origin.read().map(std::borrow::Cow::into_owned) {
                 Ok(bytes) => {
                     let bytes = match minify {
                         Minify::Whitespace | Minify::Full if name.ends_with(".css") => minify_css(&bytes),
@@ -131,8 +225,23 @@ impl Theme {
                 }
                 Err(e) => diagnostics.push(Diagnostic::error(
                     "asset-unreadable",
-                    format!("cannot read {}: {e}", relative(root, &path)),
+                    format!("cannot read {}: {e}", origin.describe(root, &builtin("static", &name))),
                 )),
+            }
+        }
+        let mut root_files = Vec::new();
+        for (name, origin) in with_site_files(theme_dir, root, ROOT_DIR, true) {
+            let source = origin.describe(root, &builtin(ROOT_DIR, &name));
+            match origin.read() {
+                Ok(bytes) => root_files.push(RootFile {
+                    output_path: name,
+                    bytes: bytes.into_owned(),
+                    source,
+                }),
+                Err(e) => diagnostics.push(
+                    Diagnostic::error("asset-unreadable", format!("cannot read {source}: {e}"))
+                        .at(Location::file(&source)),
+                ),
             }
         }
         if !diagnostics.is_empty() {
@@ -159,6 +268,7 @@ impl Theme {
             written,
             asset_urls,
             assets,
+            root_files,
             files,
         })
     }

@@ -251,7 +251,7 @@ impl Session {
         match first.as_deref() {
             _ if hidden => Changed::Other,
             Some("site.yaml") => Changed::Config,
-            Some("themes" | "templates" | "static") => Changed::Theme,
+            Some("themes" | "templates" | "static" | "root") => Changed::Theme,
             Some("content") => self.classify_content(abs),
             _ => Changed::Other,
         }

@@ -1,5 +1,5 @@
 //! File events for `serve`: the site's inputs are watched (`site.yaml`, `content/`, `themes/`,
-//! `templates/`, `static/`) and events are gathered until the files are quiet for a moment, so
+//! `templates/`, `static/`, `root/`) and events are gathered until the files are quiet for a moment, so
 //! an editor saving several files at once (or writing one file in several steps) causes one
 //! rebuild.
 
@@ -10,7 +10,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// The folders under the root whose files make up the site.
-pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+pub const WATCHED_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "root"];
 
 /// How long the files must be quiet before a batch is handed over.
 pub const QUIET: Duration = Duration::from_millis(50);

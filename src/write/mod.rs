@@ -13,6 +13,7 @@
 //! empty is replaced only when every file in it is listed there: anything else belongs to someone
 //! else, and the build refuses with the list of those files.
 
+pub mod changes;
 pub mod exchange;
 pub mod leftovers;
 pub mod minify;

@@ -4,7 +4,9 @@
 //   the email-address box ("someone@mac.com" lands on /icloud/);
 //   the skip link and focus outline, and a copy button's name and spoken confirmation;
 //   the home page without JavaScript;
-//   screenshots of every page kind at 375 and 1280 px, light and dark.
+//   screenshots of every page kind at 375 and 1280 px, light and dark;
+//   the error overlay of `mailguide serve` (at $OVERLAY_BASE, a site with a planted error): axe
+//   colour contrast, AA and AAA, in both colour schemes, and its screenshots.
 // Usage: node check.js SITE_DIR BASE_URL OUT_DIR   (run by scripts/browser-checks.sh)
 // Prints one line per check ("ok ..." or "FAIL ...") and writes OUT_DIR/axe.json; exits 1 on any
 // failure.
@@ -272,6 +274,53 @@ async function screenshots(browser) {
   ok(`screenshots: ${n} written to ${dir}`);
 }
 
+/** The overlay of `mailguide serve` on a page of a site with an error: readable in both schemes. */
+async function checkOverlay(browser, report) {
+  const overlayBase = process.env.OVERLAY_BASE;
+  if (!overlayBase) {
+    fail("overlay: OVERLAY_BASE is not set (scripts/browser-checks.sh starts mailguide serve)");
+    return;
+  }
+  const dir = path.join(outDir, "screenshots");
+  fs.mkdirSync(dir, { recursive: true });
+  for (const scheme of ["light", "dark"]) {
+    for (const width of [375, 1280]) {
+      const what = `overlay: ${scheme}, ${width} px: shown over /icloud/, no colour-contrast violations (AA and AAA)`;
+      const ctx = await context(browser, {
+        colorScheme: scheme, viewport: { width, height: width < 800 ? 812 : 900 }, deviceScaleFactor: 1,
+        isMobile: width < 800, hasTouch: width < 800,
+      });
+      const page = await ctx.newPage();
+      try {
+        // serve rebuilds after the planted error within a second or two; reload until it shows.
+        const deadline = Date.now() + 30000;
+        for (;;) {
+          await page.goto(overlayBase + "/icloud/", { waitUntil: "load" });
+          if (await page.locator("#mailguide-overlay").count()) break;
+          if (Date.now() > deadline) throw new Error("no overlay after 30 s");
+          await page.waitForTimeout(500);
+        }
+        const text = await page.locator("#mailguide-overlay").innerText();
+        if (!/secruity/.test(text) || !/icloud\.yaml/.test(text)) throw new Error(`the overlay reads ${JSON.stringify(text.slice(0, 300))}`);
+        await page.addScriptTag({ content: AXE });
+        const result = await page.evaluate(() => window.axe.run(
+          { include: [["#mailguide-overlay"]] },
+          { runOnly: { type: "rule", values: ["color-contrast", "color-contrast-enhanced"] }, resultTypes: ["violations", "passes"] },
+        ));
+        report.push({ url: "serve overlay /icloud/", scheme, width, violations: result.violations });
+        const checked = result.passes.reduce((n, r) => n + r.nodes.length, 0);
+        if (result.violations.length) throw new Error(describe(result.violations));
+        if (checked < 3) throw new Error(`axe checked only ${checked} text nodes of the overlay`);
+        await page.screenshot({ path: path.join(dir, `overlay-${width}-${scheme}.png`) });
+        ok(`${what} (${checked} nodes)`);
+      } catch (e) {
+        fail(what, e.message);
+      }
+      await ctx.close();
+    }
+  }
+}
+
 (async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   const report = [];
@@ -282,6 +331,7 @@ async function screenshots(browser) {
     await checkKeyboardAndCopy(browser);
     await checkWithoutJs(browser);
     await screenshots(browser);
+    await checkOverlay(browser, report);
   } catch (e) {
     fail("browser checks stopped", e.stack || e);
   } finally {

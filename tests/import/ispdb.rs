@@ -241,6 +241,7 @@ fn a_provider_without_smtp_says_so_and_its_site_builds() {
         output: Some(out.clone()),
         base_url: None,
         deny_warnings: false,
+        list_changes: false,
     });
     assert!(built.is_ok(), "the site builds with the imported provider");
     let doc = common::page(&out, "receive-only-example/index.html");

@@ -98,6 +98,7 @@ fn every_ispdb_file_imports_builds_and_reads_back_the_same_servers() {
         output: Some(out.clone()),
         base_url: None,
         deny_warnings: false,
+        list_changes: false,
     });
     let built = match built {
         Ok(b) => b,

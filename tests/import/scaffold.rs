@@ -37,7 +37,7 @@ fn assert_checks_clean(root: &Path) {
 fn init_makes_a_site_that_checks_clean_and_builds() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let site = tmp.path().join("help");
-    let out = mailguide(&["init", s(&site)]);
+    let out = mailguide(&["init", "--theme-copy", s(&site)]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for f in [
         "site.yaml",
@@ -107,7 +107,7 @@ fn new_writes_files_from_templates_and_never_overwrites() {
     let site = tmp.path().join("help");
     assert!(mailguide(&["init", s(&site)]).status.success());
 
-    let out = mailguide(&["new", "provider", "acme-mail", "--root", s(&site)]);
+    let out = mailguide(&["new", "provider", "Acme Mail", "--root", s(&site)]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let provider = fs::read_to_string(site.join("content/providers/acme-mail.yaml")).expect("written");
     assert!(provider.starts_with("# yaml-language-server: $schema=../../schemas/provider.json\n"));
@@ -223,4 +223,163 @@ fn the_schema_rejects_what_check_rejects() {
     )
     .expect("YAML");
     assert!(v.is_valid(&custom_username), "any username text is allowed");
+}
+
+fn in_dir(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mailguide"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run mailguide")
+}
+
+#[test]
+fn init_without_a_folder_uses_the_current_one_when_only_dot_files_are_there() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    fs::create_dir(tmp.path().join(".git")).expect("mkdir");
+    fs::write(tmp.path().join(".gitignore"), "mine\n").expect("write");
+    let out = in_dir(tmp.path(), &["init"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("next: mailguide serve"));
+    assert!(tmp.path().join("site.yaml").is_file());
+    assert_eq!(
+        fs::read_to_string(tmp.path().join(".gitignore")).expect("read"),
+        "mine\n",
+        "kept"
+    );
+    assert_checks_clean(tmp.path());
+    // Now it holds a site: a second init refuses.
+    let again = in_dir(tmp.path(), &["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+}
+
+#[test]
+fn new_makes_a_slug_of_a_display_name_and_guesses_nothing_about_a_client() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("help");
+    assert!(mailguide(&["init", s(&site)]).status.success());
+    let out = mailguide(&["new", "provider", "Example Hosting", "-r", s(&site)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let provider = fs::read_to_string(site.join("content/providers/example-hosting.yaml")).expect("written");
+    assert!(provider.contains("\nname: Example Hosting\n"), "{provider}");
+    assert!(provider.contains("imap.example-hosting.example"));
+
+    let out = mailguide(&["new", "client", "ios-mail", "-r", s(&site)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let client = fs::read_to_string(site.join("content/clients/ios-mail.yaml")).expect("written");
+    assert!(!client.contains("Ios Mail"), "{client}");
+    assert!(
+        client.contains("\nname: ios-mail "),
+        "the slug is kept, for the editor to replace: {client}"
+    );
+    assert!(client.contains("\nplatforms: []\n"), "{client}");
+    assert!(!client.contains("Windows, macOS]"), "no platform is guessed: {client}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add `ios-mail` to `clients:`"));
+    assert_checks_clean(&site);
+
+    let named = mailguide(&["new", "client", "Mail: Pro", "-r", s(&site)]);
+    assert!(named.status.success(), "{}", String::from_utf8_lossy(&named.stderr));
+    let client = fs::read_to_string(site.join("content/clients/mail-pro.yaml")).expect("written");
+    assert!(client.contains("\nname: \"Mail: Pro\"\n"), "{client}");
+    assert_checks_clean(&site);
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "_mailguide()"),
+        ("zsh", "#compdef mailguide"),
+        ("fish", "complete -c mailguide"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = mailguide(&["completions", shell]);
+        assert!(
+            out.status.success(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains(marker), "{shell}: {script:.300}");
+        assert!(script.contains("serve") && script.contains("base-url"), "{shell}");
+    }
+}
+
+#[test]
+fn short_flags_match_zola_and_hugo() {
+    let help = |cmd: &str| String::from_utf8_lossy(&mailguide(&[cmd, "--help"]).stdout).into_owned();
+    let build = help("build");
+    for flag in ["-r, --root", "-o, --output", "-u, --base-url", "-v, --verbose"] {
+        assert!(build.contains(flag), "build: {flag}\n{build}");
+    }
+    let serve = help("serve");
+    assert!(serve.contains("-r, --root") && serve.contains("-p, --port"), "{serve}");
+    assert!(serve.contains("      --bind"), "--bind has no short form: {serve}");
+}
+
+#[test]
+fn build_lists_the_pages_that_changed() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("help");
+    assert!(mailguide(&["init", s(&site)]).status.success());
+    let out_dir = site.join("out");
+    // Short flags, as in Zola: -r root, -o output, -u base URL.
+    let first = mailguide(&[
+        "build",
+        "-r",
+        s(&site),
+        "-o",
+        s(&out_dir),
+        "-u",
+        "https://help.example.net",
+        "--format",
+        "json",
+    ]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&first.stdout).expect("JSON on stdout");
+    let pages = report["build"]["pages"].as_u64().expect("a page count");
+    assert!(pages > 5, "{report}");
+    assert!(report["build"]["elapsed_ms"].is_number());
+    assert_eq!(
+        report["build"]["changed_pages"].as_array().map(Vec::len),
+        Some(pages as usize),
+        "all new"
+    );
+    assert!(
+        fs::read_to_string(out_dir.join("index.html"))
+            .expect("home")
+            .contains("https://help.example.net/")
+    );
+
+    let path = site.join("content/faq/general.yaml");
+    let faq = fs::read_to_string(&path).expect("read");
+    fs::write(&path, faq.replace("Every mail app listed", "Each mail app listed")).expect("write");
+    let second = mailguide(&[
+        "build",
+        "-r",
+        s(&site),
+        "-o",
+        s(&out_dir),
+        "-u",
+        "https://help.example.net",
+        "--verbose",
+    ]);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{stderr}");
+    assert!(stderr.contains("1 page changed:\n  /faq/\n"), "{stderr}");
+
+    let json = mailguide(&[
+        "build",
+        "-r",
+        s(&site),
+        "-o",
+        s(&out_dir),
+        "-u",
+        "https://help.example.net",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON on stdout");
+    assert_eq!(report["build"]["changed_pages"], serde_json::json!([]), "{report}");
 }

@@ -183,6 +183,19 @@ fn a_theme_edit_renders_every_page() {
 }
 
 #[test]
+fn a_root_file_is_served_as_soon_as_it_is_saved() {
+    let site = bundled_copy();
+    let (mut session, _) = Session::open(site.path(), BASE);
+    assert!(!session.files().contains_key("CNAME"));
+    let path = site.path().join("root/CNAME");
+    std::fs::create_dir_all(path.parent().expect("root/")).expect("mkdir");
+    std::fs::write(&path, "mail-help.example.org\n").expect("write");
+    let re = session.apply(&[path]).expect("root/ is part of the site");
+    assert!(re.ok);
+    assert_eq!(page(session.files(), "CNAME"), "mail-help.example.org\n");
+}
+
+#[test]
 fn an_error_keeps_the_last_good_site_until_fixed() {
     let site = bundled_copy();
     let root = site.path();
