@@ -16,8 +16,10 @@ pub mod commands;
 pub mod diagnostics;
 pub mod import;
 pub mod load;
+pub mod minify;
 pub mod model;
 pub mod outputs;
+pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
@@ -26,7 +28,9 @@ pub mod write;
 
 use diagnostics::{Diagnostic, Severity};
 use model::Site;
-use render::prose::Prose;
+use outputs::search::SearchIndex;
+use plan::Plan;
+use plan::files::OutputFile;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,7 +39,8 @@ use std::time::{Duration, Instant};
 /// A loaded and checked site.
 pub struct Checked {
     pub site: Option<Site>,
-    pub prose: Option<Prose>,
+    /// The site's plan: its compiled prose and its pages.
+    pub plan: Option<Plan>,
     /// Load errors and rule findings after the policy, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// Findings a provider allowed, with the reason.
@@ -67,34 +72,34 @@ pub fn check_loaded(site: Option<Site>, diagnostics: Vec<Diagnostic>) -> Checked
     check_loaded_alongside(site, diagnostics, |_, _| ()).0
 }
 
-/// [`check_loaded`], running `alongside` on the site and its prose while the rules run: work that
+/// [`check_loaded`], running `alongside` on the site and its plan while the rules run: work that
 /// does not depend on the findings (`build` prepares the render stage) takes the share of the
 /// cores the rules leave idle. Without a site, `alongside` does not run.
 pub fn check_loaded_alongside<T: Send>(
     site: Option<Site>,
     mut diagnostics: Vec<Diagnostic>,
-    alongside: impl FnOnce(&Site, &Prose) -> T + Send,
+    alongside: impl FnOnce(&Site, &Plan) -> T + Send,
 ) -> (Checked, Option<T>) {
     let Some(site) = site else {
         diagnostics::sort(&mut diagnostics);
         let checked = Checked {
             site: None,
-            prose: None,
+            plan: None,
             diagnostics,
             allowed: vec![],
         };
         return (checked, None);
     };
-    let (prose, prose_errors) = Prose::compile(&site);
+    let (plan, prose_errors) = Plan::new(&site);
     diagnostics.extend(prose_errors);
-    let (report, beside) = rayon::join(|| check::run(&site, &prose), || alongside(&site, &prose));
+    let (report, beside) = rayon::join(|| check::run(&site, &plan), || alongside(&site, &plan));
     let mut all = check::apply_policy(&site, diagnostics);
     all.diagnostics.extend(report.diagnostics);
     all.allowed.extend(report.allowed);
     diagnostics::sort(&mut all.diagnostics);
     let checked = Checked {
         site: Some(site),
-        prose: Some(prose),
+        plan: Some(plan),
         diagnostics: all.diagnostics,
         allowed: all.allowed,
     };
@@ -133,37 +138,30 @@ pub enum BuildFailure {
     Write(write::WriteError, Box<Checked>),
 }
 
-/// Renders a checked site into files in memory, ready to write.
-pub fn render_checked(checked: &Checked, base_url: Option<&str>) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
-    render_checked_with(checked, base_url, &|f| Ok(Some(f)))
-}
-
-/// Renders a checked site, handing each file to `sink` as soon as it is made (see
-/// [`render::Sink`]); returns the files the sink kept.
-pub fn render_checked_with(
-    checked: &Checked,
-    base_url: Option<&str>,
-    sink: render::Sink,
-) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
-    let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
-        return Err(vec![]);
-    };
-    let prepared = Prepared::new(site, prose, base_url);
-    render_prepared(checked, prepared, sink)
-}
-
-/// Renders a checked site with the theme and views [`Prepared`] for it.
-fn render_prepared(
-    checked: &Checked,
-    prepared: Prepared,
-    sink: render::Sink,
-) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
-    let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
+/// Renders a checked site with the theme and views [`Prepared`] for it, handing each file to
+/// `sink` as soon as it is made (see [`render::Sink`]).
+fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) -> Result<(), Vec<Diagnostic>> {
+    let (Some(site), Some(plan)) = (&checked.site, &checked.plan) else {
         return Err(vec![]);
     };
     let theme = prepared.theme?;
-    let opts = prepared.views.into_options(checked, prepared.base_url);
-    render::render_site_with(site, prose, &theme, &opts, sink)
+    let (opts, search) = prepared.views.into_parts(checked, prepared.base_url);
+    // The site files (settings.json, the sitemap, client files) are made alongside the pages: some
+    // are one large file each, made on one thread, which would otherwise end the build alone.
+    let all = render::Selection::all();
+    let (pages, files): (_, Vec<Result<Option<OutputFile>, Diagnostic>>) = rayon::join(
+        || render::render_pages_with(site, plan, &theme, &opts, &all, sink),
+        || {
+            use rayon::prelude::*;
+            outputs::site_files(site, plan, &theme, &opts, Some(&search))
+                .into_par_iter()
+                .map(sink)
+                .collect()
+        },
+    );
+    let mut errors = pages.err().unwrap_or_default();
+    errors.extend(files.into_iter().filter_map(Result::err));
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// What the render stage needs that the findings do not change: the theme with the site's
@@ -175,7 +173,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(site: &Site, prose: &Prose, base_url: Option<&str>) -> Prepared {
+    fn new(site: &Site, plan: &Plan, base_url: Option<&str>) -> Prepared {
         let base_url = base_url
             .unwrap_or(&site.config.base_url)
             .trim_end_matches('/')
@@ -186,7 +184,7 @@ impl Prepared {
         });
         Prepared {
             theme,
-            views: RenderViews::new(site, prose),
+            views: RenderViews::new(site, plan),
             base_url,
         }
     }
@@ -197,44 +195,46 @@ impl Prepared {
 /// them while the rules run ([`check_loaded_alongside`]).
 pub struct RenderViews {
     entries: render::views::EntryViews,
-    search: outputs::search::SearchIndex,
+    search: SearchIndex,
 }
 
 impl RenderViews {
-    pub fn new(site: &Site, prose: &Prose) -> RenderViews {
-        let entries = render::views::EntryViews::new(site, prose);
+    pub fn new(site: &Site, plan: &Plan) -> RenderViews {
+        let entries = render::views::EntryViews::new(site, &plan.prose);
         // The search index is built from the same rendered prose as the pages that link to it.
-        let search = outputs::search::index(site, prose, &entries);
+        let search = outputs::search::index(site, plan, &entries);
         RenderViews { entries, search }
     }
 
-    /// The render options for `checked`, whose findings decide each provider's extras.
-    pub fn into_options(self, checked: &Checked, base_url: String) -> render::RenderOptions {
+    /// The render options for `checked`, whose findings decide each provider's extras, and the
+    /// search index the pages link to.
+    pub fn into_parts(self, checked: &Checked, base_url: String) -> (render::RenderOptions, SearchIndex) {
         // Providers with findings get a warning and no client files (see `outputs`). A finding the
         // provider allows with a reason is the editor's word that the data is right: it does neither.
         let extras = match &checked.site {
             Some(site) => outputs::extras(site, checked.diagnostics.iter()),
             None => Default::default(),
         };
-        render::RenderOptions {
+        let opts = render::RenderOptions {
             base_url,
             extras,
-            search: Some(self.search),
+            search_url: Some(self.search.url.clone()),
             entries: self.entries,
             guide_skeletons: true,
-        }
+        };
+        (opts, self.search)
     }
 }
 
 /// What the render stage needs besides the site: the base URL (without a trailing slash) and
 /// what other stages add to provider pages. Shared by `build` and `serve`.
 pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOptions {
-    match (&checked.site, &checked.prose) {
-        (Some(site), Some(prose)) => RenderViews::new(site, prose).into_options(checked, base_url),
+    match (&checked.site, &checked.plan) {
+        (Some(site), Some(plan)) => RenderViews::new(site, plan).into_parts(checked, base_url).0,
         _ => render::RenderOptions {
             base_url,
             extras: Default::default(),
-            search: None,
+            search_url: None,
             entries: Default::default(),
             guide_skeletons: true,
         },
@@ -246,8 +246,8 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let start = Instant::now();
     let loaded = load::load_site(&opts.root);
     let base_url = opts.base_url.as_deref();
-    let (checked, prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, prose| {
-        Prepared::new(site, prose, base_url)
+    let (checked, prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, plan| {
+        Prepared::new(site, plan, base_url)
     });
     let blocking = checked.errors() > 0 || (opts.deny_warnings && checked.warnings() > 0);
     // Nothing was prepared when there is no site to render.
@@ -266,7 +266,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let minify = checked.site.as_ref().map(|s| s.config.minify).unwrap_or_default();
     let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let write_error: Mutex<Option<write::WriteError>> = Mutex::new(None);
-    let sink = |file: render::OutputFile| {
+    let sink = |file: OutputFile| {
         let failed = || write_error.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if failed().is_some() {
             return Ok(None);

@@ -10,7 +10,7 @@
 use super::Context;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Client, Provider};
-use crate::render::prose::{self, Variables};
+use crate::plan::prose::{self, Variables};
 use crate::render::skeleton::{self, Mask, Slots};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;

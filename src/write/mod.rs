@@ -10,11 +10,9 @@
 //! empty is replaced only when every file in it is listed there: anything else belongs to someone
 //! else, and the build refuses with the list of those files.
 
-pub mod minify;
-
+pub use crate::minify::minify;
 use crate::model::Minify;
-use crate::render::OutputFile;
-pub use minify::minify;
+use crate::plan::files::OutputFile;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
