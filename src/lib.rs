@@ -20,6 +20,7 @@ pub mod minify;
 pub mod model;
 pub mod outputs;
 pub mod plan;
+pub mod ranks;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

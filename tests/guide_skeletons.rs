@@ -1,4 +1,4 @@
-//! Guide skeletons (src/render/skeleton.rs) change how guide pages are made, never what they
+//! Guide skeletons (src/plan/skeleton/) change how guide pages are made, never what they
 //! say: whole sites rendered with and without them must be the same files, byte for byte. The
 //! settings rows shared between guide pages likewise make the same template values.
 //!

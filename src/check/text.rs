@@ -327,14 +327,14 @@ pub fn tera_pieces(body: &str) -> Vec<TeraPiece> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::Spans;
+    use crate::load::yaml::spans_of;
     use std::sync::Arc;
 
     fn source(path: &str, text: &str) -> Source {
         Source {
             path: path.into(),
             text: Arc::from(text),
-            spans: Arc::new(Spans::of(text)),
+            spans: Arc::new(spans_of(text)),
         }
     }
 

@@ -48,7 +48,7 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Source, Diagnostic> {
     let (rel, text) = read_text(root, path)?;
     let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
     let spans = if is_yaml {
-        yaml::Spans::of(&text)
+        yaml::spans_of(&text)
     } else {
         Default::default()
     };
@@ -74,7 +74,7 @@ fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnostic> {
     }
 }
 
-fn source(path: String, text: String, spans: yaml::Spans) -> Source {
+fn source(path: String, text: String, spans: crate::model::Spans) -> Source {
     Source {
         path,
         text: Arc::from(text),

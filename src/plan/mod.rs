@@ -12,6 +12,7 @@ pub mod files;
 pub mod guide;
 pub mod markdown;
 pub mod prose;
+pub mod skeleton;
 pub mod urls;
 
 pub use urls::{PageId, output_path};

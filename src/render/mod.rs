@@ -7,7 +7,6 @@
 
 pub mod jsonld;
 
-pub mod skeleton;
 pub mod theme;
 pub mod views;
 
@@ -16,6 +15,7 @@ use crate::model::{Client, GuideOverride, Provider, Site};
 use crate::plan::files::{OutputFile, ProviderExtras};
 use crate::plan::markdown;
 use crate::plan::prose::{self, Prose};
+use crate::plan::skeleton;
 use crate::plan::{PageId, Plan, output_path};
 use rayon::prelude::*;
 use serde::Serialize;

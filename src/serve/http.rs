@@ -17,9 +17,6 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-/// The path of the live-reload event stream.
-pub const EVENTS_PATH: &str = "/__mailguide/events";
-
 /// Longest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
 /// Connections served at once; more get 503.
@@ -137,7 +134,7 @@ fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         Ok(path) => path,
         Err(why) => return respond(&mut stream, head_only, &Response::text(400, why)),
     };
-    if path.decoded == EVENTS_PATH {
+    if path.decoded == reload::EVENTS_PATH {
         return events(stream, shared);
     }
     let response = {
