@@ -302,3 +302,17 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
     // Serialising plain strings and numbers cannot fail.
     serde_json::to_string_pretty(&report).expect("diagnostics serialise to JSON")
 }
+
+/// Reads the files diagnostics point at, to show their source lines.
+pub fn sources_for(root: &std::path::Path, diagnostics: &[Diagnostic]) -> std::collections::HashMap<String, String> {
+    let mut sources = std::collections::HashMap::new();
+    for d in diagnostics {
+        if let Some(loc) = &d.location
+            && !sources.contains_key(&loc.file)
+            && let Ok(text) = std::fs::read_to_string(root.join(&loc.file))
+        {
+            sources.insert(loc.file.clone(), text);
+        }
+    }
+    sources
+}

@@ -58,7 +58,7 @@ pub fn copy_site(template: &Path, dest: &Path) -> std::io::Result<()> {
 }
 
 /// Writes `data` as the `simplemail` client's guide in `site` and runs the pipeline on it: check,
-/// then build into memory. Either diagnostics or pages; the site folder is left as it was.
+/// then build. Either diagnostics or pages; the guide is put back as it was.
 pub fn guide(site: &Path, data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let path = site.join("content/clients/simplemail.md");
@@ -66,9 +66,14 @@ pub fn guide(site: &Path, data: &[u8]) {
     if std::fs::write(&path, text.as_bytes()).is_err() {
         return;
     }
-    let checked = crate::check_site(site);
-    if checked.errors() == 0 {
-        let _ = crate::render_checked(&checked, None);
-    }
+    // The whole pipeline, as `build` runs it: check, then render and write into the site's
+    // `public/` (which the next input's build replaces).
+    let _ = crate::build_site(&crate::BuildOptions {
+        root: site.to_path_buf(),
+        output: None,
+        base_url: None,
+        deny_warnings: false,
+        list_changes: false,
+    });
     let _ = std::fs::write(&path, before);
 }

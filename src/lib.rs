@@ -3,24 +3,30 @@
 //! The pipeline, one stage per module, data flowing one way:
 //!
 //! ```text
-//! load ──▶ model ──▶ check ──▶ render ──▶ write
-//! files    Site      findings  pages in memory  minify, swap into place
+//! load ──▶ model ──▶ plan ──▶ check ──▶ render ──▶ outputs ──▶ write
+//! files    Site      pages,   findings  pages in   client files,  minify,
+//!                    prose              memory     search, sitemap swap into place
 //! ```
 //!
-//! [`check_site`] runs the first three stages; [`build_site`] runs them all and writes nothing
+//! Each module imports only the stages before it (`ranks`, docs/architecture.md).
+//! [`check_site`] runs the stages up to the checks; [`build_site`] runs them all and writes nothing
 //! unless the checks pass. The build prepares what rendering needs (theme, FAQ and
 //! troubleshooting views, search index) while the rules run, since none of it depends on them.
 
 pub mod check;
 pub mod commands;
+pub mod default_theme;
 pub mod diagnostics;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
 pub mod load;
+pub mod minify;
 pub mod model;
 pub mod no_follow;
 pub mod outputs;
+pub mod plan;
+pub mod ranks;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
@@ -29,7 +35,9 @@ pub mod write;
 
 use diagnostics::{Diagnostic, Severity};
 use model::Site;
-use render::prose::Prose;
+use outputs::search::SearchIndex;
+use plan::Plan;
+use plan::files::OutputFile;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,7 +46,8 @@ use std::time::{Duration, Instant};
 /// A loaded and checked site.
 pub struct Checked {
     pub site: Option<Site>,
-    pub prose: Option<Prose>,
+    /// The site's plan: its compiled prose and its pages.
+    pub plan: Option<Plan>,
     /// Load errors and rule findings after the policy, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// Findings a provider allowed, with the reason.
@@ -82,34 +91,34 @@ pub fn check_loaded(site: Option<Site>, diagnostics: Vec<Diagnostic>) -> Checked
     check_loaded_alongside(site, diagnostics, |_, _| ()).0
 }
 
-/// [`check_loaded`], running `alongside` on the site and its prose while the rules run: work that
+/// [`check_loaded`], running `alongside` on the site and its plan while the rules run: work that
 /// does not depend on the findings (`build` prepares the render stage) takes the share of the
 /// cores the rules leave idle. Without a site, `alongside` does not run.
 pub fn check_loaded_alongside<T: Send>(
     site: Option<Site>,
     mut diagnostics: Vec<Diagnostic>,
-    alongside: impl FnOnce(&Site, &Prose) -> T + Send,
+    alongside: impl FnOnce(&Site, &Plan) -> T + Send,
 ) -> (Checked, Option<T>) {
     let Some(site) = site else {
         diagnostics::sort(&mut diagnostics);
         let checked = Checked {
             site: None,
-            prose: None,
+            plan: None,
             diagnostics,
             allowed: vec![],
         };
         return (checked, None);
     };
-    let (prose, prose_errors) = Prose::compile(&site);
+    let (plan, prose_errors) = Plan::new(&site);
     diagnostics.extend(prose_errors);
-    let (report, beside) = rayon::join(|| check::run(&site, &prose), || alongside(&site, &prose));
+    let (report, beside) = rayon::join(|| check::run(&site, &plan), || alongside(&site, &plan));
     let mut all = check::apply_policy(&site, diagnostics);
     all.diagnostics.extend(report.diagnostics);
     all.allowed.extend(report.allowed);
     diagnostics::sort(&mut all.diagnostics);
     let checked = Checked {
         site: Some(site),
-        prose: Some(prose),
+        plan: Some(plan),
         diagnostics: all.diagnostics,
         allowed: all.allowed,
     };
@@ -152,37 +161,65 @@ pub enum BuildFailure {
     Write(write::WriteError, Box<Checked>),
 }
 
-/// Renders a checked site into files in memory, ready to write.
-pub fn render_checked(checked: &Checked, base_url: Option<&str>) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
-    render_checked_with(checked, base_url, &|f| Ok(Some(f)))
-}
-
-/// Renders a checked site, handing each file to `sink` as soon as it is made (see
-/// [`render::Sink`]); returns the files the sink kept.
-pub fn render_checked_with(
-    checked: &Checked,
-    base_url: Option<&str>,
-    sink: render::Sink,
-) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
-    let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
-        return Err(vec![]);
-    };
-    let prepared = Prepared::new(site, prose, base_url);
-    render_prepared(checked, prepared, sink)
-}
-
-/// Renders a checked site with the theme and views [`Prepared`] for it.
-fn render_prepared(
-    checked: &Checked,
-    prepared: Prepared,
-    sink: render::Sink,
-) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
-    let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
+/// Renders a checked site with the theme and views [`Prepared`] for it, handing each file to
+/// `sink` as soon as it is made (see [`render::Sink`]).
+fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) -> Result<(), Vec<Diagnostic>> {
+    let (Some(site), Some(plan)) = (&checked.site, &checked.plan) else {
         return Err(vec![]);
     };
     let theme = prepared.theme?;
-    let opts = prepared.views.into_options(checked, prepared.base_url);
-    render::render_site_with(site, prose, &theme, &opts, sink)
+    let (opts, search) = prepared.views.into_parts(checked, prepared.base_url);
+    // The site files (settings.json, the sitemap, client files) are made alongside the pages: some
+    // are one large file each, made on one thread, which would otherwise end the build alone.
+    // Every path once: a file of the site's `root/` must not stand where a page or other file
+    // goes. The profiles written are noted for the host configuration.
+    let seen = Mutex::new(std::collections::HashMap::<String, bool>::new());
+    let recording = |file: OutputFile| {
+        let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen
+            .insert(file.path.clone(), file.path.ends_with(".mobileconfig"))
+            .is_some()
+        {
+            return Err(outputs::root_file_collision(&theme, &file.path));
+        }
+        drop(seen);
+        sink(file)
+    };
+    let all = render::Selection::all();
+    let (pages, files): (_, Vec<Result<Option<OutputFile>, Diagnostic>>) = rayon::join(
+        || render::render_pages_with(site, plan, &theme, &opts, &all, &recording),
+        || {
+            use rayon::prelude::*;
+            outputs::site_files(site, plan, &theme, &opts, Some(&search))
+                .into_par_iter()
+                .map(recording)
+                .collect()
+        },
+    );
+    let mut errors = pages.err().unwrap_or_default();
+    errors.extend(files.into_iter().filter_map(Result::err));
+    // The host configuration (`_headers`, nginx, Apache) names the profiles the build wrote.
+    let mut written = outputs::hosts::Written {
+        profiles: seen
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .into_iter()
+            .filter_map(|(path, profile)| profile.then_some(path))
+            .collect(),
+        immutable: theme.assets.iter().map(|a| a.output_path.clone()).collect(),
+    };
+    written.profiles.sort_unstable();
+    let own_headers = theme
+        .root_files
+        .iter()
+        .find(|f| f.output_path == outputs::hosts::HEADERS)
+        .map(|f| f.bytes.as_slice());
+    for file in outputs::hosts::files(&site.config.deploy, &written, own_headers) {
+        if let Err(d) = sink(file) {
+            errors.push(d);
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// What the render stage needs that the findings do not change: the theme with the site's
@@ -194,7 +231,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(site: &Site, prose: &Prose, base_url: Option<&str>) -> Prepared {
+    fn new(site: &Site, plan: &Plan, base_url: Option<&str>) -> Prepared {
         let base_url = base_url
             .unwrap_or(&site.config.base_url)
             .trim_end_matches('/')
@@ -205,7 +242,7 @@ impl Prepared {
         });
         Prepared {
             theme,
-            views: RenderViews::new(site, prose),
+            views: RenderViews::new(site, plan),
             base_url,
         }
     }
@@ -216,44 +253,46 @@ impl Prepared {
 /// them while the rules run ([`check_loaded_alongside`]).
 pub struct RenderViews {
     entries: render::views::EntryViews,
-    search: outputs::search::SearchIndex,
+    search: SearchIndex,
 }
 
 impl RenderViews {
-    pub fn new(site: &Site, prose: &Prose) -> RenderViews {
-        let entries = render::views::EntryViews::new(site, prose);
+    pub fn new(site: &Site, plan: &Plan) -> RenderViews {
+        let entries = render::views::EntryViews::new(site, &plan.prose);
         // The search index is built from the same rendered prose as the pages that link to it.
-        let search = outputs::search::index(site, prose, &entries);
+        let search = outputs::search::index(site, plan, &entries);
         RenderViews { entries, search }
     }
 
-    /// The render options for `checked`, whose findings decide each provider's extras.
-    pub fn into_options(self, checked: &Checked, base_url: String) -> render::RenderOptions {
+    /// The render options for `checked`, whose findings decide each provider's extras, and the
+    /// search index the pages link to.
+    pub fn into_parts(self, checked: &Checked, base_url: String) -> (render::RenderOptions, SearchIndex) {
         // Providers with findings get a warning and no client files (see `outputs`). A finding the
         // provider allows with a reason is the editor's word that the data is right: it does neither.
         let extras = match &checked.site {
             Some(site) => outputs::extras(site, checked.diagnostics.iter()),
             None => Default::default(),
         };
-        render::RenderOptions {
+        let opts = render::RenderOptions {
             base_url,
             extras,
-            search: Some(self.search),
+            search_url: Some(self.search.url.clone()),
             entries: self.entries,
             guide_skeletons: true,
-        }
+        };
+        (opts, self.search)
     }
 }
 
 /// What the render stage needs besides the site: the base URL (without a trailing slash) and
 /// what other stages add to provider pages. Shared by `build` and `serve`.
 pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOptions {
-    match (&checked.site, &checked.prose) {
-        (Some(site), Some(prose)) => RenderViews::new(site, prose).into_options(checked, base_url),
+    match (&checked.site, &checked.plan) {
+        (Some(site), Some(plan)) => RenderViews::new(site, plan).into_parts(checked, base_url).0,
         _ => render::RenderOptions {
             base_url,
             extras: Default::default(),
-            search: None,
+            search_url: None,
             entries: Default::default(),
             guide_skeletons: true,
         },
@@ -265,8 +304,8 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let start = Instant::now();
     let loaded = load::load_site(&opts.root);
     let base_url = opts.base_url.as_deref();
-    let (checked, prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, prose| {
-        Prepared::new(site, prose, base_url)
+    let (checked, prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, plan| {
+        Prepared::new(site, plan, base_url)
     });
     let blocking = checked.errors() > 0 || (opts.deny_warnings && checked.warnings() > 0);
     // Nothing was prepared when there is no site to render.
@@ -289,7 +328,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let write_error: Mutex<Option<write::WriteError>> = Mutex::new(None);
     let changes = opts.list_changes.then(|| write::changes::Changes::new(output.clone()));
-    let sink = |file: render::OutputFile| {
+    let sink = |file: OutputFile| {
         let failed = || write_error.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if failed().is_some() {
             return Ok(None);

@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-use crate::render::theme::DEFAULT_THEME;
+use crate::default_theme::DEFAULT_THEME;
 
 #[derive(Debug, Error)]
 pub enum ScaffoldError {

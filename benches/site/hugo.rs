@@ -8,7 +8,7 @@ use crate::common::files::write;
 use crate::common::repo;
 use crate::measure::{Sample, count_html, repeat};
 use mailguide::model::{Client, Placement, Provider, Site};
-use mailguide::render::prose::{self, Prose};
+use mailguide::plan::prose::{self, Prose};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -58,9 +58,10 @@ pub fn time(runs: usize, site: &Path, tmp: &Path) -> Result<Timings, String> {
 /// Writes the Hugo site into `dir`; returns false when the mailguide site does not load.
 fn flatten(site_dir: &Path, dir: &Path) -> bool {
     let checked = mailguide::check_site(site_dir);
-    let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
+    let (Some(site), Some(plan)) = (&checked.site, &checked.plan) else {
         return false;
     };
+    let prose = &plan.prose;
     let clients = site.published_clients();
     write_config_and_layouts(dir, &clients);
     write_home(dir, site);

@@ -7,7 +7,7 @@
 use super::Context;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{Entry, Source};
-use crate::render::markdown::slugify;
+use crate::plan::entries::{faq_id, trouble_id};
 use std::collections::HashMap;
 
 /// A question as compared: lower-case, single spaces, no trailing punctuation.
@@ -132,20 +132,14 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     duplicate_ids(
         &site.faq,
         "FAQ entry",
-        |d| match &d.id {
-            Some(id) => (id.clone(), true, normalize(&d.question)),
-            None => (slugify(&d.question), false, normalize(&d.question)),
-        },
+        |d| (faq_id(d), d.id.is_some(), normalize(&d.question)),
         true,
         &mut out,
     );
     duplicate_ids(
         &site.troubleshooting,
         "troubleshooting entry",
-        |d| match &d.id {
-            Some(id) => (id.clone(), true, normalize(&d.title)),
-            None => (slugify(&d.title), false, normalize(&d.title)),
-        },
+        |d| (trouble_id(d), d.id.is_some(), normalize(&d.title)),
         false,
         &mut out,
     );

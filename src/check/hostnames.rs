@@ -98,7 +98,7 @@ pub fn slug_problem(slug: &str) -> Option<String> {
 
 /// A safe slug suggestion for a name.
 fn suggest_slug(name: &str) -> String {
-    crate::render::markdown::slugify(name)
+    crate::plan::markdown::slugify(name)
 }
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {

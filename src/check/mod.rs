@@ -20,21 +20,24 @@ mod text;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Site;
-use crate::render::prose::Prose;
+use crate::plan::Plan;
+use crate::plan::prose::Prose;
 
-/// What a rule sees: the site and its compiled prose.
+/// What a rule sees: the site, its plan and the plan's compiled prose.
 pub struct Context<'a> {
     pub site: &'a Site,
+    pub plan: &'a Plan,
     pub prose: &'a Prose,
     /// The site's prose as text, made once for the rules that read it (`prose`, `links`).
     pieces: std::sync::OnceLock<Vec<text::Piece<'a>>>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(site: &'a Site, prose: &'a Prose) -> Self {
+    pub fn new(site: &'a Site, plan: &'a Plan) -> Self {
         Context {
             site,
-            prose,
+            plan,
+            prose: &plan.prose,
             pieces: Default::default(),
         }
     }
@@ -70,9 +73,9 @@ pub struct Report {
 }
 
 /// Runs every rule (in parallel) and applies the site's policy.
-pub fn run(site: &Site, prose: &Prose) -> Report {
+pub fn run(site: &Site, plan: &Plan) -> Report {
     use rayon::prelude::*;
-    let cx = Context::new(site, prose);
+    let cx = Context::new(site, plan);
     let found: Vec<Diagnostic> = RULES.par_iter().flat_map_iter(|(_, rule)| rule(&cx)).collect();
     apply_policy(site, found)
 }

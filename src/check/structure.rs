@@ -129,7 +129,8 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
 
     // Two sources writing the same page.
     let mut seen: HashMap<String, String> = HashMap::new();
-    for (url, source) in crate::render::plan(site) {
+    for page in cx.plan.pages() {
+        let (url, source) = (page.url.clone(), page.source.clone());
         if let Some(first) = seen.get(&url) {
             out.push(
                 Diagnostic::error(

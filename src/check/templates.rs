@@ -10,8 +10,8 @@
 use super::Context;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Client, Provider};
-use crate::render::prose::{self, Variables};
-use crate::render::skeleton::{self, Mask, Slots};
+use crate::plan::prose::{self, Variables};
+use crate::plan::skeleton::{self, Mask, Slots};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -82,7 +82,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         pairs[at].push(i);
     }
     // A guide is rendered for every provider, and most providers differ in a guide only by
-    // strings it prints: with those slotted (see render::skeleton), the providers of one shape
+    // strings it prints: with those slotted (see plan::skeleton), the providers of one shape
     // render it alike, with the same errors, so each shape is rendered once.
     let mut guide_uses: HashMap<String, Mask> = HashMap::new();
     for c in &clients {

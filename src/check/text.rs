@@ -4,10 +4,11 @@
 //! A guide's body is a suffix of its file, so an offset maps to a line directly. A YAML string is
 //! not: a block scalar (`|` or `>`) starts on the line after its key and is indented, so its
 //! lines are taken from the file as written, with the indentation stripped and remembered, the
-//! way `render::prose` maps template errors.
+//! way `plan::prose` maps template errors.
 
 use crate::diagnostics::Location;
 use crate::model::{Client, Provider, Site, Source};
+use crate::plan::PageId;
 
 /// A piece of text and where each of its lines stands in a file.
 #[derive(Debug, Clone)]
@@ -190,7 +191,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
             kind: Kind::Override,
             provider: site.provider(&o.provider),
             clients: site.client(&o.client).into_iter().collect(),
-            page: Some(format!("/{}/{}/", o.provider, o.client)),
+            page: Some(PageId::guide(&o.provider, &o.client).url()),
         });
     }
     for e in &site.faq {
@@ -200,7 +201,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
             kind: Kind::FaqAnswer,
             provider: e.data.provider.as_deref().and_then(|s| site.provider(s)),
             clients: vec![],
-            page: Some("/faq/".into()),
+            page: Some(PageId::Faq.url()),
         });
     }
     for e in &site.troubleshooting {
@@ -212,7 +213,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
                 kind: Kind::TroubleshootingEntry,
                 provider: e.data.provider.as_deref().and_then(|s| site.provider(s)),
                 clients: clients.clone(),
-                page: Some("/troubleshooting/".into()),
+                page: Some(PageId::Troubleshooting.url()),
             });
         }
     }
@@ -223,7 +224,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
                 kind: Kind::Prerequisite,
                 provider: Some(p),
                 clients: vec![],
-                page: Some(p.url()),
+                page: Some(PageId::provider(&p.slug).url()),
             });
         }
         let d = &p.data;
@@ -240,7 +241,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
                     kind: Kind::ProviderNotes,
                     provider: Some(p),
                     clients: vec![],
-                    page: Some(p.url()),
+                    page: Some(PageId::provider(&p.slug).url()),
                 });
             }
         }
@@ -252,7 +253,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
             kind: Kind::Page,
             provider: None,
             clients: vec![],
-            page: Some(format!("/{}/", page.slug)),
+            page: Some(PageId::free(&page.slug).url()),
         });
     }
     out
@@ -310,14 +311,14 @@ pub fn tera_pieces(body: &str) -> Vec<TeraPiece> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::Spans;
+    use crate::load::yaml::spans_of;
     use std::sync::Arc;
 
     fn source(path: &str, text: &str) -> Source {
         Source {
             path: path.into(),
             text: Arc::from(text),
-            spans: Arc::new(Spans::of(text)),
+            spans: Arc::new(spans_of(text)),
             lines: Arc::new(crate::model::LineIndex::new(text)),
         }
     }

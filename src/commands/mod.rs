@@ -9,7 +9,6 @@ pub mod schema;
 pub mod serve;
 
 use crate::diagnostics::Diagnostic;
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -26,25 +25,11 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_TOOL: i32 = 2;
 
-/// Reads the files diagnostics point at, to show their source lines.
-pub fn sources_for(root: &Path, diagnostics: &[Diagnostic]) -> HashMap<String, String> {
-    let mut sources = HashMap::new();
-    for d in diagnostics {
-        if let Some(loc) = &d.location
-            && !sources.contains_key(&loc.file)
-            && let Ok(text) = std::fs::read_to_string(root.join(&loc.file))
-        {
-            sources.insert(loc.file.clone(), text);
-        }
-    }
-    sources
-}
-
 /// Prints diagnostics to stderr in the human format, colours only on a terminal.
 pub fn print_human(root: &Path, diagnostics: &[Diagnostic], allowed: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let all: Vec<Diagnostic> = diagnostics.iter().chain(allowed).cloned().collect();
-    let sources = sources_for(root, &all);
+    let sources = crate::diagnostics::sources_for(root, &all);
     let mut out = String::new();
     for d in diagnostics {
         out.push_str(&d.render_human(&sources, color));

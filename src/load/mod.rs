@@ -56,7 +56,7 @@ pub fn read_source(root: &Path, path: &Path, limits: &Limits) -> Result<Source, 
     let (rel, text) = read_text(root, path, limits)?;
     let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
     let spans = if is_yaml {
-        yaml::Spans::of(&text)
+        yaml::spans_of(&text)
     } else {
         Default::default()
     };
@@ -115,7 +115,7 @@ fn read_text(root: &Path, path: &Path, limits: &Limits) -> Result<(String, Strin
     }
 }
 
-fn source(path: String, text: String, spans: yaml::Spans) -> Source {
+fn source(path: String, text: String, spans: crate::model::Spans) -> Source {
     Source {
         path,
         lines: Arc::new(crate::model::LineIndex::new(&text)),

@@ -11,55 +11,15 @@
 mod events;
 
 use crate::diagnostics::{Diagnostic, Location};
-use rustc_hash::FxHashMap;
+use crate::model::{Span, Spans};
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// Where a value stands in its file: 1-based line and column, its length on that line, and
-/// whether it is a block scalar (`|` or `>`), whose text starts on the next line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub line: usize,
-    pub column: usize,
-    pub len: usize,
-    pub block: bool,
-}
-
-/// Value positions by path: `name`, `servers.imap[0].port`, `[2].answer`. Keys are also recorded,
-/// as `path#key`, for findings about a key rather than its value. (Every file's values are
-/// recorded and few are looked up: FxHash hashes these short keys several times faster than the
-/// standard hasher, and the paths come from the site's own files.)
-#[derive(Debug, Clone, Default)]
-pub struct Spans {
-    map: FxHashMap<String, Span>,
-}
-
-impl Spans {
-    pub fn get(&self, path: &str) -> Option<Span> {
-        self.map.get(path).copied()
-    }
-
-    /// The location of a path in `file`, falling back to the closest recorded parent path
-    /// and finally to the start of the file.
-    pub fn location(&self, file: &str, path: &str) -> Location {
-        let mut p = path;
-        loop {
-            if let Some(span) = self.map.get(p) {
-                return Location::new(file, span.line, span.column).with_len(span.len);
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return Location::file(file),
-            }
-        }
-    }
-
-    /// Records value positions of a YAML text. A text that does not parse yields the spans
-    /// before the fault: serde_yaml reports the fault.
-    pub fn of(text: &str) -> Spans {
-        read(text, false, crate::model::Limits::default().yaml_depth).spans
-    }
+/// Records value positions of a YAML text. A text that does not parse yields the spans before
+/// the fault: serde_yaml reports the fault.
+pub fn spans_of(text: &str) -> Spans {
+    read(text, false, crate::model::Limits::default().yaml_depth).spans
 }
 
 /// One open collection while spans are recorded: for a mapping, the path of the pending key's
@@ -105,7 +65,7 @@ impl Recorder {
                     && key.is_none()
                 {
                     let value_path = join(path, value, "");
-                    self.spans.map.insert(
+                    self.spans.record(
                         join(path, value, "#key"),
                         Span {
                             line,
@@ -125,7 +85,7 @@ impl Recorder {
                     } else {
                         value.chars().count() + if quoted { 2 } else { 0 }
                     };
-                    self.spans.map.insert(
+                    self.spans.record(
                         p,
                         Span {
                             line,
@@ -139,12 +99,15 @@ impl Recorder {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let is_map = matches!(event, Event::MappingStart(..));
                 let path = self.child_path().unwrap_or_default();
-                self.spans.map.entry(path.clone()).or_insert(Span {
-                    line,
-                    column,
-                    len: 1,
-                    block: false,
-                });
+                self.spans.record_first(
+                    path.clone(),
+                    Span {
+                        line,
+                        column,
+                        len: 1,
+                        block: false,
+                    },
+                );
                 self.stack.push(if is_map {
                     Frame::Map { path, key: None }
                 } else {
@@ -384,7 +347,7 @@ mod tests {
     #[test]
     fn spans_record_nested_values_and_keys() {
         let text = "name: X\nservers:\n  imap:\n    - host: a.example\n      port: 993\nlist:\n  - |\n    text\n";
-        let spans = Spans::of(text);
+        let spans = spans_of(text);
         assert_eq!(
             spans.get("name"),
             Some(Span {

@@ -142,9 +142,3 @@ pub struct Client {
     /// `content/clients/<slug>.md`; a published client without one is reported by the checks.
     pub guide: Option<Guide>,
 }
-
-impl Client {
-    pub fn url(&self) -> String {
-        format!("/clients/{}/", self.slug)
-    }
-}

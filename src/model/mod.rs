@@ -8,6 +8,7 @@ mod content;
 mod lines;
 mod provider;
 mod site;
+mod spans;
 
 pub use client::{Client, ClientData, Vocabulary};
 pub use content::{Entry, FaqEntry, FrontMatter, Guide, GuideOverride, Page, Placement, TroubleshootingEntry};
@@ -17,8 +18,8 @@ pub use provider::{
     Security, Server, Servers, UsernameForm,
 };
 pub use site::{Host, Limits, Minify, Site, SiteConfig};
+pub use spans::{Span, Spans};
 
-use crate::load::yaml::Spans;
 use std::sync::Arc;
 
 /// A loaded file: its path relative to the site root and, for YAML, where each value stands.

@@ -447,8 +447,4 @@ impl Provider {
     pub fn allowance(&self, rule: &str) -> Option<&RuleAllowance> {
         self.data.allow.iter().find(|a| a.rule == rule)
     }
-
-    pub fn url(&self) -> String {
-        format!("/{}/", self.slug)
-    }
 }

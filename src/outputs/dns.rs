@@ -8,7 +8,7 @@
 //! protocol the provider does not offer gets RFC 6186's "not available" record (target `.`).
 
 use crate::model::{Protocol, Provider, Security};
-use crate::render::views::DnsRecord;
+use crate::plan::files::DnsRecord;
 
 /// The SRV service name of a server: implicit TLS has its own.
 pub fn service(proto: Protocol, security: Security) -> &'static str {

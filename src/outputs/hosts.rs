@@ -15,7 +15,7 @@
 //! docs/deploy.md says what each host can and cannot do.
 
 use crate::model::Host;
-use crate::render::OutputFile;
+use crate::plan::files::OutputFile;
 
 /// The nginx snippet's name in the output.
 pub const NGINX: &str = ".mailguide-nginx.conf";

@@ -4,11 +4,12 @@
 //! Usernames are given in the autoconfig placeholder form (`%EMAILADDRESS%`, ...) so a program
 //! fills them in the same way for every format. No dates: rebuilds give identical bytes.
 
-use super::Plan;
+use super::FilePlan;
 use super::autoconfig;
 use super::mobileconfig;
 use crate::model::{Protocol, Provider, Server, UsernameForm};
-use crate::render::OutputFile;
+use crate::plan::PageId;
+use crate::plan::files::OutputFile;
 use serde_json::{Map, Value, json};
 
 pub const FILE_NAME: &str = "settings.json";
@@ -35,14 +36,17 @@ fn server(s: &Server) -> Value {
 }
 
 /// One provider as a JSON object (without `$schema`).
-pub fn provider(p: &Provider, plan: &Plan, base_url: &str) -> Value {
+pub fn provider(p: &Provider, plan: &FilePlan, base_url: &str) -> Value {
     let d = &p.data;
     let mut o = Map::new();
     o.insert("slug".into(), json!(p.slug));
     o.insert("name".into(), json!(d.name));
     o.insert("short_name".into(), json!(p.short_name()));
     o.insert("domains".into(), json!(d.domains));
-    o.insert("page".into(), json!(format!("{base_url}{}", p.url())));
+    o.insert(
+        "page".into(),
+        json!(format!("{base_url}{}", PageId::provider(&p.slug).url())),
+    );
     if let Some(url) = &d.help_url {
         o.insert("help_url".into(), json!(url));
     }

@@ -19,9 +19,12 @@ pub mod sitemap;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Provider, Site};
-use crate::render::OutputFile;
+use crate::plan::Plan;
+use crate::plan::files::OutputFile;
+use crate::plan::files::{FileLink, ProviderExtras};
+use crate::plan::urls::file_url;
 use crate::render::RenderOptions;
-use crate::render::views::{FileLink, ProviderExtras};
+use crate::render::theme::Theme;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -62,6 +65,53 @@ pub fn extras<'a>(site: &Site, findings: impl IntoIterator<Item = &'a Diagnostic
         .collect()
 }
 
+/// The site's files that are not pages: theme assets, the sitemap, robots.txt, the search index
+/// and the client files.
+pub fn site_files(
+    site: &Site,
+    plan: &Plan,
+    theme: &Theme,
+    opts: &RenderOptions,
+    search: Option<&search::SearchIndex>,
+) -> Vec<OutputFile> {
+    let mut files = site_files_but_client_files(plan, theme, opts, search);
+    files.extend(self::files(site, opts));
+    files
+}
+
+/// [`site_files`] without the client files and JSON ([`files`]), which `serve` keeps per
+/// provider.
+pub fn site_files_but_client_files(
+    plan: &Plan,
+    theme: &Theme,
+    opts: &RenderOptions,
+    search: Option<&search::SearchIndex>,
+) -> Vec<OutputFile> {
+    let mut files = Vec::with_capacity(theme.assets.len() + theme.root_files.len() + 3);
+    for asset in &theme.assets {
+        files.push(OutputFile::new(asset.output_path.clone(), asset.bytes.clone()));
+    }
+    // `_headers` is written with the host configuration, the site's rules first.
+    for file in theme.root_files.iter().filter(|f| f.output_path != hosts::HEADERS) {
+        files.push(OutputFile::new(file.output_path.clone(), file.bytes.clone()));
+    }
+    files.push(sitemap::sitemap(&opts.base_url, &plan.sitemap_urls()));
+    files.push(sitemap::robots(&opts.base_url));
+    files.extend(search.map(|s| s.file.clone()));
+    files
+}
+
+/// The error for a second file at `path`: a file of `root/` where the build writes another.
+pub fn root_file_collision(theme: &Theme, path: &str) -> Diagnostic {
+    let source = theme.root_files.iter().find(|f| f.output_path == path);
+    Diagnostic::error(
+        "root-file-collision",
+        format!("{path} is written by the build, so a file of root/ cannot stand there"),
+    )
+    .at_opt(source.map(|f| crate::diagnostics::Location::file(&f.source)))
+    .help("rename or remove the file in root/; static/ files are published fingerprinted under /static/")
+}
+
 /// Whether a provider's client files are withheld: its pages carry a warning.
 pub fn withheld(opts: &RenderOptions, slug: &str) -> bool {
     opts.extras.get(slug).is_some_and(|e| e.warning.is_some())
@@ -97,7 +147,7 @@ pub fn provider_files(
     domains: &HashMap<String, usize>,
     opts: &RenderOptions,
 ) -> (Vec<OutputFile>, serde_json::Value) {
-    let plan = Plan::new(p, domains);
+    let plan = FilePlan::new(p, domains);
     let mut out = Vec::new();
     if let Some(xml) = autoconfig::config(p, &site.config.language) {
         out.push(OutputFile::new(
@@ -128,7 +178,7 @@ pub fn site_wide_files(site: &Site, opts: &RenderOptions, published: Vec<serde_j
 }
 
 /// Which files a provider gets, decided once for the links and the files.
-pub struct Plan {
+pub struct FilePlan {
     pub autoconfig: bool,
     /// Domains whose ISPDB-layout file this provider writes (valid, and claimed by no other
     /// provider of the site).
@@ -136,7 +186,7 @@ pub struct Plan {
     pub profile: bool,
 }
 
-impl Plan {
+impl FilePlan {
     fn new(p: &Provider, owners: &HashMap<String, usize>) -> Self {
         let autoconfig = autoconfig::possible(p);
         let mut autoconfig_domains: Vec<String> = Vec::new();
@@ -148,7 +198,7 @@ impl Plan {
                 }
             }
         }
-        Plan {
+        FilePlan {
             autoconfig,
             autoconfig_domains,
             profile: mobileconfig::choose(p).is_some(),
@@ -183,21 +233,21 @@ fn safe_domain(d: &str) -> bool {
 }
 
 fn links(p: &Provider, owners: &HashMap<String, usize>) -> Vec<FileLink> {
-    let plan = Plan::new(p, owners);
+    let plan = FilePlan::new(p, owners);
     let mut links = Vec::new();
     if plan.profile
         && let Some(description) = mobileconfig::description(p)
     {
         links.push(FileLink {
             title: "Configuration profile for iPhone, iPad and Mac".into(),
-            url: format!("/{}", mobileconfig::path(p)),
+            url: file_url(&mobileconfig::path(p)),
             description,
         });
     }
     if plan.autoconfig {
         links.push(FileLink {
             title: "Thunderbird autoconfig file (config-v1.1.xml)".into(),
-            url: format!("/{}/{}", p.slug, autoconfig::FILE_NAME),
+            url: file_url(&format!("{}/{}", p.slug, autoconfig::FILE_NAME)),
             description: "These settings in the autoconfig format that Thunderbird and other mail apps read; \
                           a mail administrator can publish it for the provider's domains."
                 .into(),
@@ -205,7 +255,7 @@ fn links(p: &Provider, owners: &HashMap<String, usize>) -> Vec<FileLink> {
     }
     links.push(FileLink {
         title: "Settings as JSON".into(),
-        url: format!("/{}/{}", p.slug, json::FILE_NAME),
+        url: file_url(&format!("{}/{}", p.slug, json::FILE_NAME)),
         description: format!(
             "These settings for programs, described by the schema at /{}.",
             json::SCHEMA_PATH

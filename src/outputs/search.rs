@@ -13,9 +13,11 @@
 //! content, so two builds of the same site give the same file.
 
 use crate::model::{Protocol, Provider, Site};
-use crate::render::OutputFile;
-use crate::render::markdown::to_html;
-use crate::render::prose::Prose;
+use crate::plan::files::OutputFile;
+use crate::plan::markdown::to_html;
+use crate::plan::prose::guide_name;
+use crate::plan::urls::file_url;
+use crate::plan::{PageId, Plan};
 use crate::render::views::EntryViews;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -63,8 +65,8 @@ pub struct Entry {
 
 /// Builds the index of a site. Prose that fails to render is left out here: the page that shows
 /// it fails the build with the error at its line.
-pub fn index(site: &Site, prose: &Prose, views: &EntryViews) -> SearchIndex {
-    let entries = entries(site, prose, views);
+pub fn index(site: &Site, plan: &Plan, views: &EntryViews) -> SearchIndex {
+    let entries = entries(site, plan, views);
     let json = serde_json::to_vec(&Index {
         version: FORMAT_VERSION,
         entries: &entries,
@@ -72,14 +74,15 @@ pub fn index(site: &Site, prose: &Prose, views: &EntryViews) -> SearchIndex {
     .expect("the index is plain strings and numbers, which always serialise");
     let path = PATH.to_string();
     SearchIndex {
-        url: format!("/{path}"),
+        url: file_url(&path),
         file: OutputFile::new(path, json),
     }
 }
 
 /// The entries in the order a reader would rank equal matches: providers, mail apps, guides,
 /// FAQ, troubleshooting, free pages.
-pub fn entries(site: &Site, prose: &Prose, views: &EntryViews) -> Vec<Entry> {
+pub fn entries(site: &Site, plan: &Plan, views: &EntryViews) -> Vec<Entry> {
+    let prose = &plan.prose;
     let clients = site.published_clients();
     let mut out = Vec::new();
     for p in &site.providers {
@@ -101,7 +104,7 @@ pub fn entries(site: &Site, prose: &Prose, views: &EntryViews) -> Vec<Entry> {
         out.push(Entry {
             kind: "provider",
             title: p.data.name.clone(),
-            url: p.url(),
+            url: PageId::provider(&p.slug).url(),
             domains,
             keywords,
             text: p.data.summary.as_deref().map(markdown_text).unwrap_or_default(),
@@ -111,7 +114,7 @@ pub fn entries(site: &Site, prose: &Prose, views: &EntryViews) -> Vec<Entry> {
         out.push(Entry {
             kind: "client",
             title: c.data.name.clone(),
-            url: c.url(),
+            url: PageId::client(&c.slug).url(),
             domains: vec![],
             keywords: c.data.platforms.clone(),
             text: c.data.summary.clone().unwrap_or_default(),
@@ -124,7 +127,7 @@ pub fn entries(site: &Site, prose: &Prose, views: &EntryViews) -> Vec<Entry> {
             out.push(Entry {
                 kind: "guide",
                 title: format!("Set up {} in {}", p.data.name, c.data.name),
-                url: format!("/{}/{}/", p.slug, c.slug),
+                url: PageId::guide(&p.slug, &c.slug).url(),
                 domains: vec![],
                 keywords,
                 text: String::new(),
@@ -146,10 +149,7 @@ pub fn entries(site: &Site, prose: &Prose, views: &EntryViews) -> Vec<Entry> {
     out.extend(trouble.into_iter().flatten());
     for page in &site.pages {
         let body = prose
-            .render(
-                &crate::render::prose::guide_name(&page.guide.source),
-                &prose.context(None, None),
-            )
+            .render(&guide_name(&page.guide.source), &prose.context(None, None))
             .map(|md| markdown_text(&md))
             .unwrap_or_default();
         let description = page.guide.front.description.clone().unwrap_or_default();
@@ -161,7 +161,7 @@ pub fn entries(site: &Site, prose: &Prose, views: &EntryViews) -> Vec<Entry> {
                 .title
                 .clone()
                 .unwrap_or_else(|| page.slug.replace('-', " ")),
-            url: format!("/{}/", page.slug),
+            url: PageId::free(&page.slug).url(),
             domains: vec![],
             keywords: vec![],
             text: clip(format!("{description} {body}").trim()),
@@ -178,7 +178,7 @@ fn faq_search_entries(views: &EntryViews, owner: Option<&Provider>) -> Vec<Entry
         .map(|e| Entry {
             kind: "faq",
             title: e.question.clone(),
-            url: format!("/faq/#{}", e.id),
+            url: format!("{}#{}", PageId::Faq.url(), e.id),
             domains: vec![],
             keywords: owner.map(|p| vec![p.short_name().to_string()]).unwrap_or_default(),
             text: clip(&html_text(&e.answer_html)),
@@ -196,7 +196,7 @@ fn trouble_search_entries(views: &EntryViews, owner: Option<&Provider>) -> Vec<E
             Entry {
                 kind: "troubleshooting",
                 title: e.title.clone(),
-                url: format!("/troubleshooting/#{}", e.id),
+                url: format!("{}#{}", PageId::Troubleshooting.url(), e.id),
                 domains: vec![],
                 keywords: owner.map(|p| vec![p.short_name().to_string()]).unwrap_or_default(),
                 text: clip(&text),

@@ -1,6 +1,6 @@
 //! `sitemap.xml` and `robots.txt`, so search engines find every page.
 
-use crate::render::OutputFile;
+use crate::plan::files::OutputFile;
 
 fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")

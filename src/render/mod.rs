@@ -1,52 +1,35 @@
 //! Render: the site model into pages in memory, through the theme's Tera templates.
 //!
-//! Which pages exist is decided by [`plan`]; each page is rendered independently, providers in
-//! parallel. Nothing here touches the disk; `write` does that.
+//! Which pages exist and their addresses are decided by the [`Plan`]; each page is rendered from
+//! the plan's compiled prose, independently, providers in parallel. The files that are not pages
+//! (assets, sitemap, client files) are `outputs`'. Nothing here touches the disk; `write` does
+//! that.
 
 pub mod jsonld;
-pub mod markdown;
-pub mod prose;
-pub mod skeleton;
-pub mod subset;
 pub mod theme;
 pub mod views;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Client, GuideOverride, Placement, Provider, Site};
-use prose::Prose;
+use crate::model::{Client, GuideOverride, Provider, Site};
+use crate::plan::files::{OutputFile, ProviderExtras};
+use crate::plan::markdown;
+use crate::plan::prose::{self, Prose};
+use crate::plan::skeleton;
+use crate::plan::{PageId, Plan, output_path};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use theme::Theme;
 use views::*;
 
-/// A file of the finished site, path relative to the output folder.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-impl OutputFile {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile {
-            path: path.into(),
-            bytes: bytes.into(),
-        }
-    }
-
-    pub fn is_html(&self) -> bool {
-        self.path.ends_with(".html")
-    }
-}
-
 pub struct RenderOptions {
     /// Absolute base URL for canonical links and the sitemap, without a trailing slash.
     pub base_url: String,
     /// Per provider slug: warnings, downloadable files and DNS records from other stages.
     pub extras: HashMap<String, ProviderExtras>,
-    /// The site search index (`outputs::search`); pages get its URL as `search_index`.
-    pub search: Option<crate::outputs::search::SearchIndex>,
+    /// The URL of the site search index (made by `outputs::search`), which pages get as
+    /// `search_index`.
+    pub search_url: Option<String>,
     /// The FAQ and troubleshooting entries, rendered once for pages and the search index.
     pub entries: EntryViews,
     /// Parse each guide's Markdown once per skeleton (see [`skeleton`]) instead of once per page.
@@ -115,43 +98,6 @@ struct NavLink<'a> {
     url: String,
 }
 
-/// The output path of a page URL: `/icloud/` is `icloud/index.html`.
-pub fn output_path(url: &str) -> String {
-    let trimmed = url.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".into()
-    } else if trimmed.ends_with(".html") || trimmed.ends_with(".xml") || trimmed.ends_with(".txt") {
-        trimmed.into()
-    } else {
-        format!("{}index.html", trimmed.trim_end_matches('/').to_string() + "/")
-    }
-}
-
-/// Every page URL the site will have, with what produces it (for collision checks and links).
-pub fn plan(site: &Site) -> Vec<(String, String)> {
-    let mut urls = vec![("/".to_string(), "the home page".to_string())];
-    let clients = site.published_clients();
-    for p in &site.providers {
-        urls.push((p.url(), p.source.path.clone()));
-        for c in &clients {
-            urls.push((
-                format!("/{}/{}/", p.slug, c.slug),
-                format!("{} x {}", p.source.path, c.source.path),
-            ));
-        }
-    }
-    for c in &clients {
-        urls.push((c.url(), c.source.path.clone()));
-    }
-    urls.push(("/faq/".into(), "the FAQ page".into()));
-    urls.push(("/troubleshooting/".into(), "the troubleshooting page".into()));
-    for page in &site.pages {
-        urls.push((format!("/{}/", page.slug), page.guide.source.path.clone()));
-    }
-    urls.push(("/404.html".into(), "the 404 page".into()));
-    urls
-}
-
 struct Renderer<'a> {
     site: &'a Site,
     entries: Entries<'a>,
@@ -183,7 +129,7 @@ impl<'a> Renderer<'a> {
     ) -> PageMeta {
         let mut trail = vec![Crumb {
             title: "Home".into(),
-            url: "/".into(),
+            url: PageId::Home.url(),
         }];
         trail.append(&mut crumbs);
         let mut ld = vec![jsonld::breadcrumbs(&self.opts.base_url, &trail)];
@@ -208,7 +154,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         let path = output_path(&meta.url);
         ctx.insert("page", &meta);
-        ctx.insert("search_index", &self.opts.search.as_ref().map(|s| s.url.as_str()));
+        ctx.insert("search_index", &self.opts.search_url);
         fill(&mut ctx);
         // Most pages are 10 to 20 KB.
         Ok(OutputFile::new(path, self.theme.render(template, &ctx, 24 * 1024)?))
@@ -224,7 +170,7 @@ impl<'a> Renderer<'a> {
                 slug: &p.slug,
                 name: &p.data.name,
                 domains: &p.data.domains,
-                url: p.url(),
+                url: PageId::provider(&p.slug).url(),
             })
             .collect();
         let clients: Vec<ClientLink> = self.clients.iter().map(|c| ClientLink::new(c)).collect();
@@ -232,7 +178,7 @@ impl<'a> Renderer<'a> {
             "home",
             cfg.title.clone(),
             cfg.description.clone(),
-            "/".into(),
+            PageId::Home.url(),
             vec![],
             vec![jsonld::website(&cfg.title, &cfg.description, &self.opts.base_url)],
         );
@@ -257,14 +203,15 @@ impl<'a> Renderer<'a> {
         );
         // The provider's questions are marked up once, on the FAQ page (Google asks for one instance).
         let ld = vec![];
+        let url = PageId::provider(&p.slug).url();
         let meta = self.meta(
             "provider",
             format!("{} settings", p.data.name),
             description,
-            p.url(),
+            url.clone(),
             vec![Crumb {
                 title: p.data.name.clone(),
-                url: p.url(),
+                url,
             }],
             ld,
         );
@@ -277,23 +224,10 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
-    /// The Markdown of a guide page: the client's guide and the provider's own steps for it.
+    /// The Markdown of a guide page ([`crate::plan::guide::markdown`]).
     fn guide_markdown(&self, ctx: &tera::Context, p: &Provider, c: &Client) -> Result<String, Diagnostic> {
-        let generic = match &c.guide {
-            Some(g) => self.prose.render(&prose::guide_name(&g.source), ctx)?,
-            None => String::new(),
-        };
-        Ok(match self.overrides.get(&(p.slug.as_str(), c.slug.as_str())) {
-            Some(o) => {
-                let extra = self.prose.render(&prose::guide_name(&o.guide.source), ctx)?;
-                match o.guide.front.placement.unwrap_or_default() {
-                    Placement::Before => format!("{extra}\n\n{generic}"),
-                    Placement::After => format!("{generic}\n\n{extra}"),
-                    Placement::Replace => extra,
-                }
-            }
-            None => generic,
-        })
+        let steps = self.overrides.get(&(p.slug.as_str(), c.slug.as_str())).copied();
+        crate::plan::guide::markdown(self.prose, ctx, c, steps)
     }
 
     /// A guide page's steps as HTML, and the text of each step for its HowTo: from the guide's
@@ -326,7 +260,7 @@ impl<'a> Renderer<'a> {
 
     fn guide_page(&self, p: &'a Provider, c: &'a Client, view: &tera::Value) -> Result<OutputFile, Diagnostic> {
         let (guide_html, steps) = self.guide_html(p, c)?;
-        let url = format!("/{}/{}/", p.slug, c.slug);
+        let url = PageId::guide(&p.slug, &c.slug).url();
         let title = format!("Set up {} in {}", p.data.name, c.data.name);
         let description = format!(
             "How to set up {} in {}, step by step, with the server settings in {}'s own words.",
@@ -343,7 +277,7 @@ impl<'a> Renderer<'a> {
             vec![
                 Crumb {
                     title: p.data.name.clone(),
-                    url: p.url(),
+                    url: PageId::provider(&p.slug).url(),
                 },
                 Crumb {
                     title: c.data.name.clone(),
@@ -378,9 +312,10 @@ impl<'a> Renderer<'a> {
             .map(|p| Row {
                 name: &p.data.name,
                 domains: &p.data.domains,
-                url: format!("/{}/{}/", p.slug, c.slug),
+                url: PageId::guide(&p.slug, &c.slug).url(),
             })
             .collect();
+        let url = PageId::client(&c.slug).url();
         let meta = self.meta(
             "client",
             format!("{} setup guides", c.data.name),
@@ -388,10 +323,10 @@ impl<'a> Renderer<'a> {
                 "Set up any mail provider in {}: pick your provider for step-by-step instructions.",
                 c.data.name
             ),
-            c.url(),
+            url.clone(),
             vec![Crumb {
                 title: c.data.name.clone(),
-                url: c.url(),
+                url,
             }],
             vec![],
         );
@@ -430,10 +365,10 @@ impl<'a> Renderer<'a> {
                 "Answers to common questions about setting up email: {}.",
                 self.site.config.title
             ),
-            "/faq/".into(),
+            PageId::Faq.url(),
             vec![Crumb {
                 title: "FAQ".into(),
-                url: "/faq/".into(),
+                url: PageId::Faq.url(),
             }],
             jsonld::faq_page(&all).into_iter().collect(),
         );
@@ -464,10 +399,10 @@ impl<'a> Renderer<'a> {
             "troubleshooting",
             "Troubleshooting".into(),
             "Fixes for mail that will not connect, send or sync.".into(),
-            "/troubleshooting/".into(),
+            PageId::Troubleshooting.url(),
             vec![Crumb {
                 title: "Troubleshooting".into(),
-                url: "/troubleshooting/".into(),
+                url: PageId::Troubleshooting.url(),
             }],
             vec![],
         );
@@ -479,7 +414,7 @@ impl<'a> Renderer<'a> {
             .prose
             .render(&prose::guide_name(&page.guide.source), &self.prose.context(None, None))?;
         let body_html = markdown::to_html(&md, 0);
-        let url = format!("/{}/", page.slug);
+        let url = PageId::free(&page.slug).url();
         let title = page
             .guide
             .front
@@ -502,7 +437,7 @@ impl<'a> Renderer<'a> {
             "404",
             "Page not found".into(),
             "This page does not exist.".into(),
-            "/404.html".into(),
+            PageId::NotFound.url(),
             vec![],
             vec![],
         );
@@ -540,7 +475,7 @@ fn site_globals<'a>(site: &'a Site, base_url: &'a str) -> SiteGlobals<'a> {
                 slug: &c.slug,
                 title: &c.data.name,
                 name: &c.data.name,
-                url: c.url(),
+                url: PageId::client(&c.slug).url(),
             })
             .collect(),
         pages: site
@@ -552,103 +487,22 @@ fn site_globals<'a>(site: &'a Site, base_url: &'a str) -> SiteGlobals<'a> {
                     slug: &p.slug,
                     title,
                     name: title,
-                    url: format!("/{}/", p.slug),
+                    url: PageId::free(&p.slug).url(),
                 }
             })
             .collect(),
     }
 }
 
-/// Renders every page and every other file of the site. Errors from all pages are collected,
-/// not just the first.
-pub fn render_site(
-    site: &Site,
-    prose: &Prose,
-    theme: &Theme,
-    opts: &RenderOptions,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_site_with(site, prose, theme, opts, &|f| Ok(Some(f)))
-}
-
-/// Renders every page and every other file of the site, handing each to `sink` as it is made.
-pub fn render_site_with(
-    site: &Site,
-    prose: &Prose,
-    theme: &Theme,
-    opts: &RenderOptions,
-    sink: Sink,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    // Every path once: a file of the site's `root/` must not stand where a page or other file
-    // goes. The profiles written are noted for the host configuration.
-    let seen = std::sync::Mutex::new(HashMap::<String, bool>::new());
-    let recording = |file: OutputFile| {
-        let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen
-            .insert(file.path.clone(), file.path.ends_with(".mobileconfig"))
-            .is_some()
-        {
-            return Err(collision(theme, &file.path));
-        }
-        drop(seen);
-        sink(file)
-    };
-    // The site files (settings.json, the sitemap, client files) are made alongside the pages: some
-    // are one large file each, made on one thread, which would otherwise end the build alone.
-    let (pages, mut results): (_, Vec<Result<Option<OutputFile>, Diagnostic>>) = rayon::join(
-        || render_pages_with(site, prose, theme, opts, &Selection::all(), &recording),
-        || site_files(site, theme, opts).into_par_iter().map(recording).collect(),
-    );
-    let mut written = crate::outputs::hosts::Written {
-        profiles: seen
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .into_iter()
-            .filter_map(|(path, profile)| profile.then_some(path))
-            .collect(),
-        immutable: theme.assets.iter().map(|a| a.output_path.clone()).collect(),
-    };
-    written.profiles.sort_unstable();
-    let own_headers = theme
-        .root_files
-        .iter()
-        .find(|f| f.output_path == crate::outputs::hosts::HEADERS)
-        .map(|f| f.bytes.as_slice());
-    results.extend(
-        crate::outputs::hosts::files(&site.config.deploy, &written, own_headers)
-            .into_iter()
-            .map(sink),
-    );
-    let mut files = pages?;
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(kept) => files.extend(kept),
-            Err(d) => errors.push(d),
-        }
-    }
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
-}
-
-/// The error for a second file at `path`: a file of `root/` where the build writes another.
-fn collision(theme: &Theme, path: &str) -> Diagnostic {
-    let source = theme.root_files.iter().find(|f| f.output_path == path);
-    Diagnostic::error(
-        "root-file-collision",
-        format!("{path} is written by the build, so a file of root/ cannot stand there"),
-    )
-    .at_opt(source.map(|f| crate::diagnostics::Location::file(&f.source)))
-    .help("rename or remove the file in root/; static/ files are published fingerprinted under /static/")
-}
-
 /// Renders the selected HTML pages.
 pub fn render_pages(
     site: &Site,
-    prose: &Prose,
+    plan: &Plan,
     theme: &Theme,
     opts: &RenderOptions,
     sel: &Selection,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_pages_with(site, prose, theme, opts, sel, &|f| Ok(Some(f)))
+    render_pages_with(site, plan, theme, opts, sel, &|f| Ok(Some(f)))
 }
 
 /// What happens to each file as soon as it is rendered, on the thread that rendered it: keep it
@@ -660,7 +514,7 @@ pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Result<Option<OutputFile>, Diagno
 /// kept. Errors from all pages are collected, not just the first.
 pub fn render_pages_with(
     site: &Site,
-    prose: &Prose,
+    plan: &Plan,
     theme: &Theme,
     opts: &RenderOptions,
     sel: &Selection,
@@ -670,7 +524,7 @@ pub fn render_pages_with(
         site,
         entries: Entries::new(site),
         overrides: site.guide_overrides_by_pair(),
-        prose,
+        prose: &plan.prose,
         theme,
         opts,
         clients: site.published_clients(),
@@ -751,37 +605,4 @@ pub fn render_pages_with(
         return Err(errors);
     }
     Ok(files)
-}
-
-/// The site's files that are not pages: theme assets, the sitemap, robots.txt.
-pub fn site_files(site: &Site, theme: &Theme, opts: &RenderOptions) -> Vec<OutputFile> {
-    let mut files = site_files_but_client_files(site, theme, opts);
-    files.extend(crate::outputs::files(site, opts));
-    files
-}
-
-/// [`site_files`] without the client files and JSON ([`crate::outputs::files`]), which `serve`
-/// keeps per provider.
-pub fn site_files_but_client_files(site: &Site, theme: &Theme, opts: &RenderOptions) -> Vec<OutputFile> {
-    let mut files = Vec::with_capacity(theme.assets.len() + theme.root_files.len() + 2);
-    for asset in &theme.assets {
-        files.push(OutputFile::new(asset.output_path.clone(), asset.bytes.clone()));
-    }
-    // `_headers` is written with the host configuration, the site's rules first.
-    for file in theme
-        .root_files
-        .iter()
-        .filter(|f| f.output_path != crate::outputs::hosts::HEADERS)
-    {
-        files.push(OutputFile::new(file.output_path.clone(), file.bytes.clone()));
-    }
-    let urls: Vec<String> = plan(site)
-        .into_iter()
-        .map(|(u, _)| u)
-        .filter(|u| u != "/404.html")
-        .collect();
-    files.push(crate::outputs::sitemap::sitemap(&opts.base_url, &urls));
-    files.push(crate::outputs::sitemap::robots(&opts.base_url));
-    files.extend(opts.search.as_ref().map(|s| s.file.clone()));
-    files
 }

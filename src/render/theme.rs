@@ -6,8 +6,8 @@
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::load::relative;
+use crate::minify::{compact_template, minify_css};
 use crate::model::Minify;
-use crate::write::minify::{compact_template, minify_css};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -20,7 +20,7 @@ pub struct Asset {
 
 pub struct Theme {
     /// The templates, compiled from their compacted text when the site is minified (see
-    /// `write::minify::compact_template`).
+    /// `minify::compact_template`).
     pub tera: tera::Tera,
     /// The templates as written, when `tera` holds compacted ones: compacting joins lines, so
     /// a template that fails to render is rendered again here to name the line in its file.
@@ -47,9 +47,7 @@ pub struct RootFile {
 /// root: `static/` fingerprints every file, which a host's `CNAME` or `_headers` must not be.
 pub const ROOT_DIR: &str = "root";
 
-// The files of themes/default/ as `DEFAULT_THEME`, embedded by build.rs: a site without a
-// themes/default/ folder uses them, so upgrading mailguide updates its theme.
-include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+use crate::default_theme::DEFAULT_THEME;
 
 /// Where a theme file comes from: the disk, or the default theme built into the binary.
 enum Origin {

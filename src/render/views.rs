@@ -1,10 +1,13 @@
 //! What templates see: small serialisable views built from the model, by reference where
 //! possible, so no page carries a copy of the whole site (docs/themes.md is their contract).
 
-use super::markdown::{inline_html, to_html};
-use super::prose::{self, Prose};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Client, Entry, FaqEntry, Protocol, Provider, Server, Site, TroubleshootingEntry};
+use crate::plan::PageId;
+use crate::plan::entries::{faq_id, trouble_id, trouble_on_guide};
+use crate::plan::files::{DnsRecord, FileLink, ProviderExtras};
+use crate::plan::markdown::{inline_html, to_html};
+use crate::plan::prose::{self, Prose};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -51,7 +54,7 @@ impl<'a> ClientLink<'a> {
             name: &c.data.name,
             platforms: &c.data.platforms,
             summary: c.data.summary.as_deref(),
-            url: c.url(),
+            url: PageId::client(&c.slug).url(),
             apple_profile: c.data.apple_profile,
         }
     }
@@ -124,22 +127,6 @@ pub struct TroubleView {
     pub title: String,
     pub symptom_html: String,
     pub fix_html: String,
-}
-
-/// A file offered for download on a provider's pages (autoconfig, profile, JSON).
-#[derive(Serialize, Clone, PartialEq)]
-pub struct FileLink {
-    pub title: String,
-    pub url: String,
-    pub description: String,
-}
-
-#[derive(Serialize, Clone, PartialEq)]
-pub struct DnsRecord {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub value: String,
 }
 
 #[derive(Serialize)]
@@ -233,15 +220,6 @@ impl SettingsRows {
             .collect();
         tera::Value::from(values)
     }
-}
-
-/// Extra facts about a provider that come from outside the content (check findings the site
-/// policy let through, machine-readable files, DNS records).
-#[derive(Default, Clone, PartialEq)]
-pub struct ProviderExtras {
-    pub warning: Option<String>,
-    pub files: Vec<FileLink>,
-    pub dns: Vec<DnsRecord>,
 }
 
 pub fn md_opt(text: Option<&str>) -> Option<String> {
@@ -377,11 +355,7 @@ pub fn faq_entries(entries: &Entries, prose: &Prose, provider: Option<&Provider>
     for entry in entries.faq(provider.map(|p| p.slug.as_str())) {
         let name = prose::entry_name(&entry.source, entry.index, "answer");
         out.push(FaqView {
-            id: entry
-                .data
-                .id
-                .clone()
-                .unwrap_or_else(|| super::markdown::slugify(&entry.data.question)),
+            id: faq_id(&entry.data),
             question: entry.data.question.clone(),
             answer_html: prose_html(prose, &name, ctx.get(prose), 2)?,
             provider_name: provider.map(|p| p.data.name.clone()),
@@ -407,12 +381,7 @@ pub fn trouble_entries(
     for (_, entry) in candidates {
         let for_provider = entry.data.provider.as_deref();
         let wanted = match (provider, client) {
-            // A guide page: this provider's entries, and general entries meant for this client.
-            (Some(p), Some(c)) => {
-                for_provider == Some(p.slug.as_str())
-                    && (entry.data.clients.is_empty() || entry.data.clients.contains(&c.slug))
-                    || for_provider.is_none() && entry.data.clients.contains(&c.slug)
-            }
+            (Some(p), Some(c)) => trouble_on_guide(&entry.data, &p.slug, &c.slug),
             (Some(p), None) => for_provider == Some(p.slug.as_str()),
             (None, _) => for_provider.is_none(),
         };
@@ -421,11 +390,7 @@ pub fn trouble_entries(
         }
         let title = entry.data.title.clone();
         out.push(TroubleView {
-            id: entry
-                .data
-                .id
-                .clone()
-                .unwrap_or_else(|| super::markdown::slugify(&title)),
+            id: trouble_id(&entry.data),
             symptom_html: prose_html(
                 prose,
                 &prose::entry_name(&entry.source, entry.index, "symptom"),
@@ -467,7 +432,7 @@ pub fn provider_view<'a>(
         short_name: p.short_name(),
         domains: &d.domains,
         help_url: d.help_url.as_deref(),
-        url: p.url(),
+        url: PageId::provider(&p.slug).url(),
         summary_html: md_opt(d.summary.as_deref()),
         notes_html: md_opt(d.notes.as_deref()),
         warning: extras.warning.clone(),
@@ -497,7 +462,7 @@ pub fn provider_view<'a>(
             .map(|c| GuideLink {
                 client_name: &c.data.name,
                 client_slug: &c.slug,
-                url: format!("/{}/{}/", p.slug, c.slug),
+                url: PageId::guide(&p.slug, &c.slug).url(),
             })
             .collect(),
         faq: views.faq(Some(p))?,

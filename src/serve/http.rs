@@ -26,9 +26,6 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-/// The path of the live-reload event stream.
-pub const EVENTS_PATH: &str = "/__mailguide/events";
-
 /// Longest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
 /// Requests served at once (their heads read); more get 503.
@@ -233,7 +230,7 @@ fn handle(stream: TcpStream, shared: &Shared, hosts: &AllowedHosts, id: u64) -> 
         Ok(path) => path,
         Err(why) => return respond(&mut stream, head_only, &Response::text(400, why)),
     };
-    if path.decoded == EVENTS_PATH {
+    if path.decoded == reload::EVENTS_PATH {
         return events(stream, shared);
     }
     let response = {

@@ -2,7 +2,7 @@
 //! last good version, in the same words as the terminal (file, line, column, message, help),
 //! escaped so content text cannot inject markup.
 
-use crate::commands::sources_for;
+use crate::diagnostics::sources_for;
 use crate::diagnostics::{Diagnostic, summary};
 use std::path::Path;
 

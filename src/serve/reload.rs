@@ -2,7 +2,8 @@
 //! that listens on the event stream and reloads the page after a rebuild, or shows the error
 //! overlay while the content has errors.
 
-use super::http::EVENTS_PATH;
+/// The path of the live-reload event stream, which the server answers and the script listens on.
+pub const EVENTS_PATH: &str = "/__mailguide/events";
 
 /// One Server-Sent Event. `data` must be one line (JSON for the overlay).
 pub fn event(name: &str, data: &str) -> String {

@@ -19,8 +19,8 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::load::{self, Reloaded};
 use crate::model::Site;
+use crate::plan::files::{OutputFile, ProviderExtras};
 use crate::render::theme::Theme;
-use crate::render::views::ProviderExtras;
 use crate::render::{self, Selection};
 use crate::{Checked, RenderViews, check_loaded, check_loaded_alongside, outputs, write};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -318,8 +318,8 @@ impl Session {
         };
         let content_errors = self.checked.errors() > 0;
         self.render_errors.clear();
-        let (Some(site), Some(prose), Some(views), false) =
-            (&self.checked.site, &self.checked.prose, views, content_errors)
+        let (Some(site), Some(plan), Some(views), false) =
+            (&self.checked.site, &self.checked.plan, views, content_errors)
         else {
             self.pending = sel;
             report.elapsed = start.elapsed();
@@ -341,7 +341,7 @@ impl Session {
         }
         let theme = self.theme.as_mut().expect("the theme was loaded just above");
         render::set_globals(theme, site, &self.base_url);
-        let opts = views.into_options(&self.checked, self.base_url.clone());
+        let (opts, search) = views.into_parts(&self.checked, self.base_url.clone());
         // Pages whose shared inputs changed: the navigation on every page, a provider's extras.
         let globals = render::globals_fingerprint(site, &self.base_url);
         if globals != self.rendered_globals || !self.built {
@@ -352,13 +352,13 @@ impl Session {
                 sel.providers.insert(p.slug.clone());
             }
         }
-        match render::render_pages(site, prose, theme, &opts, &sel) {
+        match render::render_pages(site, plan, theme, &opts, &sel) {
             Ok(mut pages) => {
                 report.rendered = pages.len();
                 // The files that are not pages (assets, sitemap, search index) are made anew each
                 // time: cheap, and one that is no longer made goes away. The client files are
                 // made only for the providers whose inputs changed; the rest stay in `files`.
-                let mut others = render::site_files_but_client_files(site, theme, &opts);
+                let mut others = outputs::site_files_but_client_files(plan, theme, &opts, Some(&search));
                 let (made, client_paths) = client_files(&mut self.client_files, site, &opts, sel.all);
                 others.extend(made);
                 let mut others_now: BTreeSet<String> = others.iter().map(|f| f.path.clone()).collect();
@@ -399,7 +399,7 @@ fn client_files(
     site: &Site,
     opts: &render::RenderOptions,
     all: bool,
-) -> (Vec<render::OutputFile>, Vec<String>) {
+) -> (Vec<OutputFile>, Vec<String>) {
     if all {
         cache.clear();
     }

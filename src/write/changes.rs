@@ -7,7 +7,7 @@
 //! only when asked.
 
 use super::MANIFEST;
-use crate::render::OutputFile;
+use crate::plan::files::OutputFile;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;

@@ -16,11 +16,10 @@
 pub mod changes;
 pub mod exchange;
 pub mod leftovers;
-pub mod minify;
 
+pub use crate::minify::minify;
 use crate::model::Minify;
-use crate::render::OutputFile;
-pub use minify::minify;
+use crate::plan::files::OutputFile;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;

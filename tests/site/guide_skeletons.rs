@@ -1,4 +1,4 @@
-//! Guide skeletons (src/render/skeleton.rs) change how guide pages are made, never what they
+//! Guide skeletons (src/plan/skeleton/) change how guide pages are made, never what they
 //! say: whole sites rendered with and without them must be the same files, byte for byte. The
 //! settings rows shared between guide pages likewise make the same template values.
 //!
@@ -9,13 +9,14 @@
 use crate::common;
 
 use common::{copy_tree, ispdb_site, repo};
-use mailguide::render::{self, OutputFile, theme::Theme};
+use mailguide::plan::files::OutputFile;
+use mailguide::render::{self, Selection, theme::Theme};
 use std::path::Path;
 
 /// Renders the site at `root` both ways, asserts the files are the same and returns them.
 fn same_both_ways(root: &Path) -> Vec<OutputFile> {
     let checked = mailguide::check_site(root);
-    let (Some(site), Some(prose)) = (&checked.site, &checked.prose) else {
+    let (Some(site), Some(plan)) = (&checked.site, &checked.plan) else {
         panic!("{} loads: {:?}", root.display(), checked.diagnostics);
     };
     let base_url = "https://help.example.net".to_string();
@@ -23,9 +24,9 @@ fn same_both_ways(root: &Path) -> Vec<OutputFile> {
     render::set_globals(&mut theme, site, &base_url);
     let mut opts = mailguide::render_options(&checked, base_url);
     assert!(opts.guide_skeletons, "builds share guide skeletons");
-    let shared = render::render_site(site, prose, &theme, &opts).expect("renders with skeletons");
+    let shared = render::render_pages(site, plan, &theme, &opts, &Selection::all()).expect("renders with skeletons");
     opts.guide_skeletons = false;
-    let plain = render::render_site(site, prose, &theme, &opts).expect("renders without skeletons");
+    let plain = render::render_pages(site, plan, &theme, &opts, &Selection::all()).expect("renders without skeletons");
     assert_eq!(shared.len(), plain.len(), "{}", root.display());
     for (a, b) in shared.iter().zip(&plain) {
         assert_eq!(a.path, b.path);

@@ -4,7 +4,7 @@
 //! Kept apart from judging so the rules of what is wrong read without the prose of how it is
 //! said.
 
-use super::judge::Found;
+use super::Found;
 use crate::check::text::{Kind, Piece};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{Protocol, Provider};

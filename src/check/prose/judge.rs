@@ -2,25 +2,16 @@
 //! port and security word to its host, and comparing them with the data of the provider the
 //! text talks about.
 
-use super::Known;
 use super::help::{
     HostName, distinct_providers, expression_help, generic_host, list_ports, literal_host, unknown_host, var_for,
 };
 use super::scan::{HostMention, HostRef, PortMention, SecMention, Segment, mail_like};
 use super::vocab::words_of;
+use super::{Found, Known};
 use crate::check::text::{Kind, Piece, Text};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Client, Protocol, Provider, Security, Server, Site};
+use crate::model::{Client, Protocol, Provider, Security, Site};
 use std::collections::HashMap;
-
-/// A server a mention resolved to.
-#[derive(Clone, Copy)]
-pub(super) struct Found<'a> {
-    pub(super) provider: &'a Provider,
-    pub(super) protocol: Protocol,
-    pub(super) index: usize,
-    pub(super) server: &'a Server,
-}
 
 fn found<'a>(known: &Known<'a>, entries: &[(usize, Protocol, usize)]) -> Vec<Found<'a>> {
     entries

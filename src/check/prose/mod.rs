@@ -37,7 +37,7 @@ mod vocab;
 use super::Context;
 use super::text::Kind;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Protocol, Provider, Site};
+use crate::model::{Protocol, Provider, Server, Site};
 use judge::check_segment;
 use scan::scan;
 use std::collections::HashMap;
@@ -67,6 +67,15 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A server a mention resolved to.
+#[derive(Clone, Copy)]
+pub(super) struct Found<'a> {
+    pub(super) provider: &'a Provider,
+    pub(super) protocol: Protocol,
+    pub(super) index: usize,
+    pub(super) server: &'a Server,
 }
 
 /// What the rule knows before reading any text: every server host and every security word.

@@ -9,7 +9,8 @@
 //! all elsewhere, and refused:
 //! - function calls (`range(end=100000)` nested twice is 10^10 iterations), components and macros
 //!   (recursion), `include`, `import` and `extends` (other templates, recursion);
-//! - `set` and `set_global` (`{% set s = s ~ s %}` doubles a string per step);
+//! - `set_global`, and `set` of anything but a name for data (`{% set s = s ~ s %}` doubles a
+//!   string per step; `{% set host = incoming.host %}` is kept);
 //! - a `for` loop inside another (each level multiplies the work); one level over data is kept;
 //! - the `indent` filter (its width is an unbounded multiplier of the output).
 //!
@@ -42,6 +43,7 @@ const TAGS: &[&str] = &[
     "endraw",
     "filter",
     "endfilter",
+    "set",
 ];
 
 /// Tera's filters that content may use: all of its built-in ones but `indent`.
@@ -117,6 +119,13 @@ pub fn refusals(text: &str) -> Vec<Refusal> {
                 }
                 match keyword {
                     "raw" => raw = true,
+                    "set" if !is_alias(&inner[keyword.len()..]) => {
+                        out.push(refuse(
+                            "`{% set %}` may only give data a name in content (`{% set host = incoming.host %}`)"
+                                .into(),
+                        ));
+                        continue;
+                    }
                     "for" => {
                         if !loops.is_empty() {
                             out.push(refuse(
@@ -143,6 +152,24 @@ pub fn refusals(text: &str) -> Vec<Refusal> {
         }
     }
     out
+}
+
+/// Whether a `set` tag's rest is `name = path.to.data`: a new name for data, which costs nothing
+/// and cannot grow (an expression could double a string each time it is set).
+fn is_alias(rest: &str) -> bool {
+    let Some((name, value)) = rest.split_once('=') else {
+        return false;
+    };
+    let word = |w: &str| {
+        let w = w.trim();
+        !w.is_empty()
+            && w.split('.').all(|part| {
+                !part.is_empty()
+                    && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !part.starts_with(|c: char| c.is_ascii_digit())
+            })
+    };
+    word(name) && !name.contains('.') && word(value)
 }
 
 /// What an expression does that the subset does not allow: a function call, or a filter not in
@@ -271,7 +298,7 @@ mod tests {
                      {% for d in provider.domains %}{{ d ~ \", \" }}{% endfor %}\n\
                      {{ provider.name | replace(from=\"a\", to=\"b\") }}{% if x is defined %}{% endif %}\n\
                      {% if x is not starting_with(\"a\") %}{% endif %}{# {{ range(end=9) }} #}\n\
-                     {% raw %}{% set x = range(end=5) %}{% endraw %}";
+                     {% raw %}{% set x = range(end=5) %}{% endraw %}{% set host = incoming.host %}";
         assert_eq!(messages(guide), Vec::<String>::new());
     }
 
@@ -291,7 +318,14 @@ mod tests {
                 "{% set_global s = s ~ s %}",
                 "`{% set_global %}` is not allowed in content",
             ),
-            ("{% set s = 1 %}", "`{% set %}` is not allowed in content"),
+            (
+                "{% set s = s ~ s %}",
+                "`{% set %}` may only give data a name in content (`{% set host = incoming.host %}`)",
+            ),
+            (
+                "{% set s %}x{% endset %}",
+                "`{% set %}` may only give data a name in content (`{% set host = incoming.host %}`)",
+            ),
             ("{% include \"x\" %}", "`{% include %}` is not allowed in content"),
             (
                 "{% macro m() %}{% endmacro %}",

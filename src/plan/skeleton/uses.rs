@@ -3,7 +3,7 @@
 
 use super::holds_prefix;
 use crate::model::Client;
-use crate::render::prose::PATHS;
+use crate::plan::prose::PATHS;
 use rustc_hash::FxHashSet;
 
 /// What a template does with its variables, read from its source.

@@ -34,8 +34,8 @@ pub mod uses;
 pub use slots::{Slots, inert};
 pub use uses::{Mask, Uses, analyze, guide_uses};
 
-use super::prose::Variables;
 use crate::model::Placement;
+use crate::plan::prose::Variables;
 use kept::Kept;
 use parsed::{Section, Skeleton, sections};
 use rustc_hash::FxHashSet;
@@ -115,7 +115,7 @@ impl<'a> Skeletons<'a> {
 mod tests {
     use super::slots::placeholder;
     use super::*;
-    use crate::render::markdown;
+    use crate::plan::markdown;
     use std::borrow::Cow;
 
     /// Places for a string in a guide (`{0}`, `{1}`), and strings to put there: wherever a

@@ -27,7 +27,7 @@ pub fn to_html_and_steps(markdown: &str, shift: u8) -> (String, Vec<String>) {
 }
 
 /// The events of `markdown`, and whether it defines link references (`[label]: url`).
-pub(super) fn parse(markdown: &str) -> (Vec<Event<'_>>, bool) {
+pub(crate) fn parse(markdown: &str) -> (Vec<Event<'_>>, bool) {
     let mut parser = Parser::new_ext(markdown, options());
     let events: Vec<Event> = parser.by_ref().collect();
     let references = parser.reference_definitions().iter().next().is_some();
@@ -35,13 +35,13 @@ pub(super) fn parse(markdown: &str) -> (Vec<Event<'_>>, bool) {
 }
 
 /// [`to_html_and_steps`] of parsed events.
-pub(super) fn html_and_steps_of(events: Vec<Event<'_>>, shift: u8) -> (String, Vec<String>) {
+pub(crate) fn html_and_steps_of(events: Vec<Event<'_>>, shift: u8) -> (String, Vec<String>) {
     let steps = steps_of(events.iter());
     (html_of(events, shift, &mut HashSet::new()), steps)
 }
 
 /// [`html_and_steps_of`], and the `id`s given to the headings, in order.
-pub(super) fn html_steps_and_ids_of(events: Vec<Event<'_>>, shift: u8) -> (String, Vec<String>, Vec<String>) {
+pub(crate) fn html_steps_and_ids_of(events: Vec<Event<'_>>, shift: u8) -> (String, Vec<String>, Vec<String>) {
     let steps = steps_of(events.iter());
     let mut used = HashSet::new();
     let html = html_of(events, shift, &mut used);
@@ -89,7 +89,7 @@ fn html_of(mut events: Vec<Event<'_>>, shift: u8, used: &mut HashSet<String>) ->
     let mut out = String::with_capacity(events.len() * 16);
     html::push_html(&mut out, with_captions(events).into_iter());
     // pulldown-cmark puts a line break after every block; pages are smaller without them.
-    crate::write::minify::compact(&scope_column_headers(&out))
+    crate::minify::compact(&scope_column_headers(&out))
 }
 
 /// Gives every Markdown table a `<caption>`, which screen readers announce with the table: the

@@ -3,7 +3,7 @@
 
 use super::slots::{Slots, index_at};
 use super::{PREFIX, holds_prefix};
-use crate::render::markdown;
+use crate::plan::markdown;
 use memchr::memmem;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 use std::sync::Arc;

@@ -410,7 +410,7 @@ struct ClientWords<'a> {
 
 /// The paths of the variables that come from the provider, numbered: [`Variables::strings_mut`]
 /// and [`Variables::forget_unseen`] name a path by its index here, so that what a template may
-/// do with each is a table lookup (`render::skeleton::Mask`). Each server's own path is followed
+/// do with each is a table lookup (`plan::skeleton::Mask`). Each server's own path is followed
 /// by its fields, in [`ServerWords`]' order.
 pub const PATHS: [&str; 46] = [
     "provider",
@@ -476,7 +476,7 @@ const SERVER_STRINGS_END: usize = 23;
 
 /// The variables of a piece of prose, typed, before they become a Tera context: `provider`,
 /// `imap`, `pop3`, `smtp`, `incoming` and `password` from the provider, `client` and `words`
-/// from the client. Kept typed so that the guide skeletons (`render::skeleton`) can replace the
+/// from the client. Kept typed so that the guide skeletons (`plan::skeleton`) can replace the
 /// provider's strings with placeholders and put the real ones back after Markdown.
 #[derive(Debug, Clone)]
 pub struct Variables<'a> {
@@ -585,7 +585,7 @@ impl<'a> Variables<'a> {
     }
 
     /// Empties every variable `sees` (given its index in [`PATHS`]) says a template cannot see,
-    /// so that variables that differ only there compare equal (see `render::skeleton::Key`).
+    /// so that variables that differ only there compare equal (see `plan::skeleton::Key`).
     /// The template renders the same; only an error message listing the variables that exist
     /// could differ.
     pub fn forget_unseen(&mut self, sees: impl Fn(usize) -> bool) {

@@ -2,7 +2,7 @@
 //! placeholders.
 
 use super::{Mask, PREFIX, holds_prefix};
-use crate::render::prose::Variables;
+use crate::plan::prose::Variables;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 

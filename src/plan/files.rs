@@ -1,0 +1,51 @@
+//! The files of the finished site and what pages say about the client files: types that the
+//! renderer, the machine-readable outputs and the writer share, so they live below all three.
+
+use serde::Serialize;
+
+/// A file of the finished site, path relative to the output folder.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+
+    pub fn is_html(&self) -> bool {
+        self.path.ends_with(".html")
+    }
+}
+
+/// A file offered for download on a provider's pages (autoconfig, profile, JSON).
+#[derive(Serialize, Clone, PartialEq)]
+pub struct FileLink {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+}
+
+/// A DNS record a provider page shows (RFC 6186 service records).
+#[derive(Serialize, Clone, PartialEq)]
+pub struct DnsRecord {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+}
+
+/// Extra facts about a provider that come from outside the content (check findings the site
+/// policy let through, machine-readable files, DNS records). The outputs stage decides them, the
+/// pipeline hands them to the renderer.
+#[derive(Default, Clone, PartialEq)]
+pub struct ProviderExtras {
+    pub warning: Option<String>,
+    pub files: Vec<FileLink>,
+    pub dns: Vec<DnsRecord>,
+}
