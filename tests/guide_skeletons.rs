@@ -81,38 +81,6 @@ fn the_ispdb_providers_are_the_same_with_guide_skeletons() {
     assert!(guide_pages(&files) >= 163 * 6, "every provider's guides were rendered");
 }
 
-/// The settings rows a guide page shares with other providers' pages (`SettingsRows`) make the
-/// same template value as converting the page's own sections, for every ISPDB provider and
-/// shape in every client's words: real hosts, ports and custom usernames no one here chose.
-#[test]
-fn shared_settings_rows_make_the_same_template_values() {
-    use mailguide::render::views::{SettingsRows, settings_sections};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (ispdb, shapes) = (dir.path().join("ispdb"), dir.path().join("shapes"));
-    std::fs::create_dir_all(&ispdb).expect("a folder for the ISPDB site");
-    ispdb_site(&ispdb);
-    shapes_site(&shapes);
-    let mut shared_rows = 0;
-    for root in [&ispdb, &shapes] {
-        let checked = mailguide::check_site(root);
-        let site = checked.site.as_ref().expect("the site loads");
-        let rows = SettingsRows::default();
-        for p in &site.providers {
-            for c in site.published_clients() {
-                let own = tera::Value::from_serializable(&settings_sections(p, c));
-                let sections = settings_sections(p, c);
-                shared_rows += sections.iter().flat_map(|s| &s.rows).filter(|r| r.shared).count();
-                let value = rows.value(sections);
-                // Equal, and printed alike: in the same order, which a template looping over a
-                // section's fields would see.
-                assert!(value == own, "{} in {}", p.slug, c.slug);
-                assert_eq!(value.to_string(), own.to_string(), "{} in {}", p.slug, c.slug);
-            }
-        }
-    }
-    assert!(shared_rows > 1000, "most rows were shared: {shared_rows}");
-}
-
 /// A guide that does with provider strings what a skeleton cannot follow (compare them, filter
 /// them, loop over them, copy them into variables) next to places Markdown reads specially.
 const TRICKY_GUIDE: &str = r#"## Before you start

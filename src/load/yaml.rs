@@ -1,14 +1,10 @@
 //! YAML parsing, kept in this module so the parser can be swapped (serde_yaml is archived).
 //!
-//! A file is read once, by yaml-rust2's event parser. Its events record where every value stands
-//! ([`Spans`]), so later checks can point at `servers.imap[0].port` rather than at the file, and
-//! the same events become the typed data ([`events`]). serde_yaml is the reference: a text the
-//! events do not turn into data beyond doubt (a fault, an anchor or tag, a tab...) is parsed by
-//! serde_yaml, whose value or error (with line, column and a hint) is the one used. So values and
-//! messages are serde_yaml's, and valid files, nearly all of them, are parsed once instead of
-//! twice.
-
-mod events;
+//! serde_yaml turns a text into typed data, and its errors (with line and column) become
+//! diagnostics with a hint. yaml-rust2's event parser records where every value stands
+//! ([`Spans`]), so later checks can point at `servers.imap[0].port` rather than at the file.
+//! A second deserializer fed by those events once saved parsing valid files twice; measured at
+//! about 5 % of a cold build (docs/performance.md), it did not earn its 850 lines and is gone.
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{Span, Spans};
@@ -19,7 +15,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 /// Records value positions of a YAML text. A text that does not parse yields the spans before
 /// the fault: serde_yaml reports the fault.
 pub fn spans_of(text: &str) -> Spans {
-    read(text, false).spans
+    read(text)
 }
 
 /// One open collection while spans are recorded: for a mapping, the path of the pending key's
@@ -37,11 +33,6 @@ struct Recorder {
 }
 
 impl Recorder {
-    /// Whether the next scalar is a mapping's key.
-    fn at_key(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
-    }
-
     /// The path of the next value in the innermost collection (and moves past it).
     fn child_path(&mut self) -> Option<String> {
         match self.stack.last_mut() {
@@ -137,73 +128,33 @@ fn join(path: &str, key: &str, suffix: &str) -> String {
     p
 }
 
-/// A text read by the event parser: its spans and, when `keep` asked for them and nothing
-/// calls for serde_yaml, its events.
-struct Read {
-    spans: Spans,
-    events: Option<Vec<Event>>,
-}
-
-fn read(text: &str, keep: bool) -> Read {
+/// Records spans event by event until the text ends or stops parsing.
+fn read(text: &str) -> Spans {
     let mut recorder = Recorder::default();
-    let mut gate = if keep { events::Gate::new(text) } else { None };
-    let mut events = gate.is_some().then(Vec::new);
     let mut parser = Parser::new_from_str(text);
-    loop {
-        let Ok((event, mark)) = parser.next_token() else {
-            return Read {
-                spans: recorder.spans,
-                events: None,
-            };
-        };
-        let at_key = recorder.at_key();
-        recorder.event(&event, mark);
+    while let Ok((event, mark)) = parser.next_token() {
         let end = matches!(event, Event::StreamEnd);
-        if let (Some(g), Some(list)) = (&mut gate, &mut events) {
-            if g.admit(&event, mark, at_key) {
-                list.push(event);
-            } else {
-                gate = None;
-                events = None;
-            }
-        }
+        recorder.event(&event, mark);
         if end {
             break;
         }
     }
-    Read {
-        spans: recorder.spans,
-        events,
-    }
+    recorder.spans
 }
 
 /// Parses a YAML file into `T`, with the spans of its values (see [`parse`] for the errors).
 pub fn parse_with_spans<T: DeserializeOwned>(file: &str, text: &str) -> (Spans, Result<T, Diagnostic>) {
-    let read = read(text, true);
-    (read.spans, finish(file, text, 0, read.events))
+    (read(text), parse(file, text, 0))
 }
 
 /// Parses `text` (from `file`) into `T`, turning serde_yaml's error into a diagnostic with the
 /// line, column, and a hint. `line_offset` is added to lines (for front matter inside Markdown).
+/// An empty file is refused here: serde_yaml would read it as a null and report a missing key.
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize) -> Result<T, Diagnostic> {
-    let events = read(text, true).events;
-    finish(file, text, line_offset, events)
-}
-
-/// The value from the events when they give it beyond doubt, else serde_yaml's value or error.
-fn finish<T: DeserializeOwned>(
-    file: &str,
-    text: &str,
-    line_offset: usize,
-    events: Option<Vec<Event>>,
-) -> Result<T, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error("yaml-empty", "the file is empty")
             .at(Location::new(file, line_offset + 1, 1))
             .help("write the file's keys; see docs/content.md for an example of every file kind"));
-    }
-    if let Some(value) = events.and_then(|e| events::from_events(e).ok()) {
-        return Ok(value);
     }
     serde_yaml::from_str::<T>(text).map_err(|err| to_diagnostic(file, text, line_offset, &err))
 }

@@ -113,7 +113,6 @@ struct Renderer<'a> {
     /// client): both templates' uses.
     override_uses: HashMap<(&'a str, &'a str), skeleton::Mask>,
     skeletons: skeleton::Skeletons<'a>,
-    settings_rows: SettingsRows,
 }
 
 impl<'a> Renderer<'a> {
@@ -285,14 +284,14 @@ impl<'a> Renderer<'a> {
             ],
             ld,
         );
-        let settings = self.settings_rows.value(settings_sections(p, c));
+        let settings = settings_sections(p, c);
         let trouble = trouble_entries(&self.entries, self.prose, Some(p), Some(c))?;
         let client = ClientLink::new(c);
         self.page("guide.html", meta, |ctx| {
             ctx.insert_value("provider", view.clone());
             ctx.insert("client", &client);
             ctx.insert("guide_html", &guide_html);
-            ctx.insert_value("settings", settings);
+            ctx.insert("settings", &settings);
             ctx.insert("troubleshooting", &trouble);
         })
     }
@@ -529,7 +528,6 @@ pub fn render_pages_with(
         guide_uses: HashMap::new(),
         override_uses: HashMap::new(),
         skeletons: skeleton::Skeletons::default(),
-        settings_rows: SettingsRows::default(),
     };
     // Skeletons pay off when every provider's guides are rendered; the few pages of serve's
     // rebuild after a change would only pay for making them.
