@@ -3,11 +3,13 @@
 //! The pipeline, one stage per module, data flowing one way:
 //!
 //! ```text
-//! load ──▶ model ──▶ check ──▶ render ──▶ write
-//! files    Site      findings  pages in memory  minify, swap into place
+//! load ──▶ model ──▶ plan ──▶ check ──▶ render ──▶ outputs ──▶ write
+//! files    Site      pages,   findings  pages in   client files,  minify,
+//!                    prose              memory     search, sitemap swap into place
 //! ```
 //!
-//! [`check_site`] runs the first three stages; [`build_site`] runs them all and writes nothing
+//! Each module imports only the stages before it (`ranks`, docs/architecture.md).
+//! [`check_site`] runs the stages up to the checks; [`build_site`] runs them all and writes nothing
 //! unless the checks pass. The build prepares what rendering needs (theme, FAQ and
 //! troubleshooting views, search index) while the rules run, since none of it depends on them.
 
