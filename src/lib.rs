@@ -278,7 +278,6 @@ impl RenderViews {
             extras,
             search_url: Some(self.search.url.clone()),
             entries: self.entries,
-            guide_skeletons: true,
         };
         (opts, self.search)
     }
@@ -294,7 +293,6 @@ pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOpti
             extras: Default::default(),
             search_url: None,
             entries: Default::default(),
-            guide_skeletons: true,
         },
     }
 }

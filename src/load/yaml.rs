@@ -1,14 +1,10 @@
 //! YAML parsing, kept in this module so the parser can be swapped (serde_yaml is archived).
 //!
-//! A file is read once, by yaml-rust2's event parser. Its events record where every value stands
-//! ([`Spans`]), so later checks can point at `servers.imap[0].port` rather than at the file, and
-//! the same events become the typed data ([`events`]). serde_yaml is the reference: a text the
-//! events do not turn into data beyond doubt (a fault, an anchor or tag, a tab...) is parsed by
-//! serde_yaml, whose value or error (with line, column and a hint) is the one used. So values and
-//! messages are serde_yaml's, and valid files, nearly all of them, are parsed once instead of
-//! twice.
-
-mod events;
+//! serde_yaml turns a text into typed data, and its errors (with line and column) become
+//! diagnostics with a hint. yaml-rust2's event parser records where every value stands
+//! ([`Spans`]), so later checks can point at `servers.imap[0].port` rather than at the file.
+//! A second deserializer fed by those events once saved parsing valid files twice; measured at
+//! about 5 % of a cold build (docs/performance.md), it did not earn its 850 lines and is gone.
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{Span, Spans};
@@ -19,7 +15,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 /// Records value positions of a YAML text. A text that does not parse yields the spans before
 /// the fault: serde_yaml reports the fault.
 pub fn spans_of(text: &str) -> Spans {
-    read(text, false, crate::model::Limits::default().yaml_depth).spans
+    read(text, crate::model::Limits::default().yaml_depth).spans
 }
 
 /// One open collection while spans are recorded: for a mapping, the path of the pending key's
@@ -37,11 +33,6 @@ struct Recorder {
 }
 
 impl Recorder {
-    /// Whether the next scalar is a mapping's key.
-    fn at_key(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
-    }
-
     /// The path of the next value in the innermost collection (and moves past it).
     fn child_path(&mut self) -> Option<String> {
         match self.stack.last_mut() {
@@ -137,11 +128,9 @@ fn join(path: &str, key: &str, suffix: &str) -> String {
     p
 }
 
-/// A text read by the event parser: its spans and, when `keep` asked for them and nothing
-/// calls for serde_yaml, its events.
+/// A text read by the event parser: its spans, and where it was nested too deep.
 struct Read {
     spans: Spans,
-    events: Option<Vec<Event>>,
     /// Where a collection opened deeper than the limit, and how deep it was: reading stopped there.
     too_deep: Option<(Marker, usize)>,
 }
@@ -149,10 +138,8 @@ struct Read {
 /// Reads `text` event by event, stopping at the first collection nested deeper than
 /// `max_depth`: nothing later (the typed data, serde_yaml's fallback, whose scanner is quadratic
 /// in the depth) sees such a text, so deep nesting costs one pass up to the limit.
-fn read(text: &str, keep: bool, max_depth: usize) -> Read {
+fn read(text: &str, max_depth: usize) -> Read {
     let mut recorder = Recorder::default();
-    let mut gate = if keep { events::Gate::new(text) } else { None };
-    let mut events = gate.is_some().then(Vec::new);
     let mut parser = Parser::new_from_str(text);
     let mut depth = 0usize;
     loop {
@@ -166,7 +153,6 @@ fn read(text: &str, keep: bool, max_depth: usize) -> Read {
                 let too_deep = (e.info() == "recursion limit exceeded").then(|| (*e.marker(), 256));
                 return Read {
                     spans: recorder.spans,
-                    events: None,
                     too_deep,
                 };
             }
@@ -177,7 +163,6 @@ fn read(text: &str, keep: bool, max_depth: usize) -> Read {
                 if depth > max_depth {
                     return Read {
                         spans: recorder.spans,
-                        events: None,
                         too_deep: Some((mark, depth)),
                     };
                 }
@@ -185,24 +170,14 @@ fn read(text: &str, keep: bool, max_depth: usize) -> Read {
             Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
             _ => {}
         }
-        let at_key = recorder.at_key();
         recorder.event(&event, mark);
         let end = matches!(event, Event::StreamEnd);
-        if let (Some(g), Some(list)) = (&mut gate, &mut events) {
-            if g.admit(&event, mark, at_key) {
-                list.push(event);
-            } else {
-                gate = None;
-                events = None;
-            }
-        }
         if end {
             break;
         }
     }
     Read {
         spans: recorder.spans,
-        events,
         too_deep: None,
     }
 }
@@ -214,8 +189,8 @@ pub fn parse_with_spans<T: DeserializeOwned>(
     text: &str,
     max_depth: usize,
 ) -> (Spans, Result<T, Diagnostic>) {
-    let read = read(text, true, max_depth);
-    (read.spans, finish(file, text, 0, read.events, read.too_deep, max_depth))
+    let read = read(text, max_depth);
+    (read.spans, finish(file, text, 0, read.too_deep, max_depth))
 }
 
 /// Parses `text` (from `file`) into `T`, turning serde_yaml's error into a diagnostic with the
@@ -226,16 +201,16 @@ pub fn parse<T: DeserializeOwned>(
     line_offset: usize,
     max_depth: usize,
 ) -> Result<T, Diagnostic> {
-    let read = read(text, true, max_depth);
-    finish(file, text, line_offset, read.events, read.too_deep, max_depth)
+    let read = read(text, max_depth);
+    finish(file, text, line_offset, read.too_deep, max_depth)
 }
 
-/// The value from the events when they give it beyond doubt, else serde_yaml's value or error.
+/// An empty file and one nested too deep are refused here, before serde_yaml (which would read
+/// an empty file as a null and report a missing key, and whose scanner is quadratic in depth).
 fn finish<T: DeserializeOwned>(
     file: &str,
     text: &str,
     line_offset: usize,
-    events: Option<Vec<Event>>,
     too_deep: Option<(Marker, usize)>,
     max_depth: usize,
 ) -> Result<T, Diagnostic> {
@@ -258,9 +233,6 @@ fn finish<T: DeserializeOwned>(
              needs it can raise `limits: {{yaml_depth: N}}` in site.yaml (now {max_depth})"
                 )),
         );
-    }
-    if let Some(value) = events.and_then(|e| events::from_events(e).ok()) {
-        return Ok(value);
     }
     serde_yaml::from_str::<T>(text).map_err(|err| to_diagnostic(file, text, line_offset, &err))
 }

@@ -5,6 +5,7 @@
 //! (assets, sitemap, client files) are `outputs`'. Nothing here touches the disk; `write` does
 //! that.
 
+pub mod guide_steps;
 pub mod jsonld;
 pub mod theme;
 pub mod views;
@@ -14,8 +15,8 @@ use crate::model::{Client, GuideOverride, Provider, Site};
 use crate::plan::files::{OutputFile, ProviderExtras};
 use crate::plan::markdown;
 use crate::plan::prose::{self, Prose};
-use crate::plan::skeleton;
 use crate::plan::{PageId, Plan, output_path};
+use guide_steps::{GuidePage, GuideSteps, Plain, Shared};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -32,10 +33,6 @@ pub struct RenderOptions {
     pub search_url: Option<String>,
     /// The FAQ and troubleshooting entries, rendered once for pages and the search index.
     pub entries: EntryViews,
-    /// Parse each guide's Markdown once per skeleton (see [`skeleton`]) instead of once per page.
-    /// The pages are the same bytes either way; off, a large site builds slower. Tests turn it off
-    /// to compare.
-    pub guide_skeletons: bool,
 }
 
 /// Which pages to render: all of them for `build`, or only those a change touched for `serve`'s
@@ -108,13 +105,8 @@ struct Renderer<'a> {
     theme: &'a Theme,
     opts: &'a RenderOptions,
     clients: Vec<&'a Client>,
-    /// What each client's guide does with its variables, when guide skeletons are on.
-    guide_uses: HashMap<&'a str, skeleton::Mask>,
-    /// The same for the guide pages that also have the provider's own steps, by (provider,
-    /// client): both templates' uses.
-    override_uses: HashMap<(&'a str, &'a str), skeleton::Mask>,
-    skeletons: skeleton::Skeletons<'a>,
-    settings_rows: SettingsRows,
+    /// How guide pages' steps are made: from shared skeletons, or each from its own Markdown.
+    steps: &'a dyn GuideSteps<'a>,
 }
 
 impl<'a> Renderer<'a> {
@@ -224,38 +216,15 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
-    /// The Markdown of a guide page ([`crate::plan::guide::markdown`]).
-    fn guide_markdown(&self, ctx: &tera::Context, p: &Provider, c: &Client) -> Result<String, Diagnostic> {
-        let steps = self.overrides.get(&(p.slug.as_str(), c.slug.as_str())).copied();
-        crate::plan::guide::markdown(self.prose, ctx, c, steps)
-    }
-
-    /// A guide page's steps as HTML, and the text of each step for its HowTo: from the guide's
-    /// skeleton when it can be shared, else from the page's own Markdown.
+    /// A guide page's steps as HTML, and the text of each step for its HowTo.
     fn guide_html(&self, p: &'a Provider, c: &'a Client) -> Result<(String, Vec<String>), Diagnostic> {
-        let pair = (p.slug.as_str(), c.slug.as_str());
-        let uses = match self.overrides.get(&pair) {
-            Some(_) => self.override_uses.get(&pair),
-            None => self.guide_uses.get(c.slug.as_str()),
-        };
-        if let Some(uses) = uses {
-            let mut vars = prose::Variables::new(Some(p), Some(c));
-            if let Some(slots) = skeleton::Slots::take(&mut vars, uses) {
-                vars.forget_unseen(|path| uses.sees(path));
-                let steps = self
-                    .overrides
-                    .get(&pair)
-                    .map(|o| (o.guide.body.as_str(), o.guide.front.placement.unwrap_or_default()));
-                let key = skeleton::Key { vars, steps };
-                // A template error is reported from the page's own variables, below.
-                let markdown = |vars: &prose::Variables| self.guide_markdown(&vars.context(self.prose), p, c).ok();
-                if let Some(done) = self.skeletons.html_and_steps(key, &slots, 1, markdown) {
-                    return Ok(done);
-                }
-            }
-        }
-        let md = self.guide_markdown(&self.prose.context(Some(p), Some(c)), p, c)?;
-        Ok(markdown::to_html_and_steps(&md, 1))
+        let steps = self.overrides.get(&(p.slug.as_str(), c.slug.as_str())).copied();
+        self.steps.html_and_steps(&GuidePage {
+            prose: self.prose,
+            provider: p,
+            client: c,
+            steps,
+        })
     }
 
     fn guide_page(&self, p: &'a Provider, c: &'a Client, view: &tera::Value) -> Result<OutputFile, Diagnostic> {
@@ -286,14 +255,14 @@ impl<'a> Renderer<'a> {
             ],
             ld,
         );
-        let settings = self.settings_rows.value(settings_sections(p, c));
+        let settings = settings_sections(p, c);
         let trouble = trouble_entries(&self.entries, self.prose, Some(p), Some(c))?;
         let client = ClientLink::new(c);
         self.page("guide.html", meta, |ctx| {
             ctx.insert_value("provider", view.clone());
             ctx.insert("client", &client);
             ctx.insert("guide_html", &guide_html);
-            ctx.insert_value("settings", settings);
+            ctx.insert("settings", &settings);
             ctx.insert("troubleshooting", &trouble);
         })
     }
@@ -520,7 +489,27 @@ pub fn render_pages_with(
     sel: &Selection,
     sink: Sink,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut r = Renderer {
+    // Skeletons pay off when every provider's guides are rendered; the few pages of serve's
+    // rebuild after a change would only pay for making them.
+    if sel.all {
+        render_pages_using(site, plan, theme, opts, sel, sink, &Shared::new(site))
+    } else {
+        render_pages_using(site, plan, theme, opts, sel, sink, &Plain)
+    }
+}
+
+/// [`render_pages_with`], with guide steps made by `steps`: tests compare [`Shared`] with
+/// [`Plain`] on whole sites.
+pub fn render_pages_using<'a>(
+    site: &'a Site,
+    plan: &'a Plan,
+    theme: &'a Theme,
+    opts: &'a RenderOptions,
+    sel: &Selection,
+    sink: Sink,
+    steps: &'a dyn GuideSteps<'a>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let r = Renderer {
         site,
         entries: Entries::new(site),
         overrides: site.guide_overrides_by_pair(),
@@ -528,29 +517,8 @@ pub fn render_pages_with(
         theme,
         opts,
         clients: site.published_clients(),
-        guide_uses: HashMap::new(),
-        override_uses: HashMap::new(),
-        skeletons: skeleton::Skeletons::default(),
-        settings_rows: SettingsRows::default(),
+        steps,
     };
-    // Skeletons pay off when every provider's guides are rendered; the few pages of serve's
-    // rebuild after a change would only pay for making them.
-    if opts.guide_skeletons && sel.all {
-        let uses: HashMap<&str, skeleton::Uses> = r
-            .clients
-            .iter()
-            .filter_map(|c| Some((c.slug.as_str(), skeleton::guide_uses(c, &c.guide.as_ref()?.body))))
-            .collect();
-        r.override_uses = r
-            .overrides
-            .iter()
-            .filter_map(|(&pair, o)| {
-                let generic = uses.get(pair.1)?;
-                Some((pair, (&generic.and(&skeleton::analyze(&o.guide.body))).into()))
-            })
-            .collect();
-        r.guide_uses = uses.iter().map(|(&c, u)| (c, u.into())).collect();
-    }
     // The pages that are not per provider; some (the FAQ, the client pages) list every provider,
     // so they are rendered alongside the provider pages rather than after them.
     type Job<'j> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Sync + Send + 'j>;

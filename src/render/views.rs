@@ -162,64 +162,12 @@ pub struct SettingsRow {
     pub label: String,
     pub value: String,
     pub copy: bool,
-    /// Whether other providers' pages show the same row (a port, an encryption or password in
-    /// the client's words), so that [`SettingsRows`] keeps its template value; a host name does
-    /// not repeat.
-    #[serde(skip)]
-    pub shared: bool,
 }
 
 #[derive(Serialize)]
 pub struct SettingsSection {
     pub title: String,
     pub rows: Vec<SettingsRow>,
-}
-
-/// Settings rows as template values, each converted once per build and shared by every page
-/// that shows it: most rows of a guide's settings table repeat on every provider's page in the
-/// client's words, and converting a row (a map of three fields) costs ten times a lookup.
-#[derive(Default)]
-pub struct SettingsRows(std::sync::Mutex<rustc_hash::FxHashMap<(String, String, bool), tera::Value>>);
-
-impl SettingsRows {
-    /// The sections as the template value `settings`: the same value as converting
-    /// `sections` whole, with the shared rows taken from the ones kept.
-    pub fn value(&self, sections: Vec<SettingsSection>) -> tera::Value {
-        let convert = |row: &SettingsRow| tera::Value::from_serializable(row);
-        let values: Vec<tera::Value> = sections
-            .into_iter()
-            .map(|section| {
-                let rows: Vec<tera::Value> = section
-                    .rows
-                    .into_iter()
-                    .map(|row| {
-                        if !row.shared {
-                            return convert(&row);
-                        }
-                        let lock = || self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                        let key = (row.label, row.value, row.copy);
-                        if let Some(value) = lock().get(&key) {
-                            return value.clone();
-                        }
-                        let value = convert(&SettingsRow {
-                            label: key.0.clone(),
-                            value: key.1.clone(),
-                            copy: key.2,
-                            shared: true,
-                        });
-                        lock().insert(key, value.clone());
-                        value
-                    })
-                    .collect();
-                // The fields in `SettingsSection`'s order, as converting it would give them.
-                let mut map = tera::Map::with_capacity(2);
-                map.insert("title".into(), tera::Value::from(section.title));
-                map.insert("rows".into(), tera::Value::from(rows));
-                tera::Value::from(map)
-            })
-            .collect();
-        tera::Value::from(values)
-    }
 }
 
 pub fn md_opt(text: Option<&str>) -> Option<String> {
@@ -514,37 +462,31 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
                         label: w.host.clone(),
                         value: server.host.clone(),
                         copy: true,
-                        shared: false,
                     },
                     SettingsRow {
                         label: w.port.clone(),
                         value: server.port.to_string(),
                         copy: true,
-                        shared: true,
                     },
                     SettingsRow {
                         label: w.security.clone(),
                         value: w.security_word(server.security).to_string(),
                         copy: false,
-                        shared: true,
                     },
                     SettingsRow {
                         label: w.username.clone(),
                         copy: custom_username,
                         value: username,
-                        shared: !custom_username,
                     },
                     SettingsRow {
                         label: w.auth.clone(),
                         value: auth,
                         copy: false,
-                        shared: true,
                     },
                     SettingsRow {
                         label: w.password.clone(),
                         value: capitalise(p.data.password.kind.phrase()),
                         copy: false,
-                        shared: true,
                     },
                 ],
             });

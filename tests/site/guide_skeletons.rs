@@ -1,6 +1,7 @@
-//! Guide skeletons (src/plan/skeleton/) change how guide pages are made, never what they
-//! say: whole sites rendered with and without them must be the same files, byte for byte. The
-//! settings rows shared between guide pages likewise make the same template values.
+//! Guide skeletons (src/plan/skeleton/, behind `render::guide_steps::Shared`) change how guide
+//! pages are made, never what they say: whole sites rendered the shared way and the plain way
+//! must be the same files, byte for byte, and the shared way must really have filled pages from
+//! the skeletons it kept, or the comparison proves nothing.
 //!
 //! The sites: the bundled one, the providers of every shape with the bundled guides, the 163
 //! ISPDB providers (real data no one here wrote), and a site whose guide compares, filters and
@@ -9,12 +10,16 @@
 use crate::common;
 
 use common::{copy_tree, ispdb_site, repo};
+use mailguide::diagnostics::Diagnostic;
 use mailguide::plan::files::OutputFile;
+use mailguide::render::guide_steps::{Plain, Shared};
 use mailguide::render::{self, Selection, theme::Theme};
 use std::path::Path;
 
-/// Renders the site at `root` both ways, asserts the files are the same and returns them.
-fn same_both_ways(root: &Path) -> Vec<OutputFile> {
+/// Renders the site at `root` the shared way and the plain way, asserts the files are the same
+/// and returns them, with how many guide pages of each client the shared way filled from a
+/// skeleton an earlier page made (the published clients' slugs in order).
+fn same_both_ways(root: &Path) -> (Vec<OutputFile>, Vec<(String, usize)>) {
     let checked = mailguide::check_site(root);
     let (Some(site), Some(plan)) = (&checked.site, &checked.plan) else {
         panic!("{} loads: {:?}", root.display(), checked.diagnostics);
@@ -22,11 +27,17 @@ fn same_both_ways(root: &Path) -> Vec<OutputFile> {
     let base_url = "https://help.example.net".to_string();
     let mut theme = Theme::load(&site.root, &site.config.theme, site.config.minify).expect("the theme loads");
     render::set_globals(&mut theme, site, &base_url);
-    let mut opts = mailguide::render_options(&checked, base_url);
-    assert!(opts.guide_skeletons, "builds share guide skeletons");
-    let shared = render::render_pages(site, plan, &theme, &opts, &Selection::all()).expect("renders with skeletons");
-    opts.guide_skeletons = false;
-    let plain = render::render_pages(site, plan, &theme, &opts, &Selection::all()).expect("renders without skeletons");
+    let opts = mailguide::render_options(&checked, base_url);
+    let all = Selection::all();
+    let keep = |f: OutputFile| -> Result<Option<OutputFile>, Diagnostic> { Ok(Some(f)) };
+    let steps = Shared::new(site);
+    let shared = render::render_pages_using(site, plan, &theme, &opts, &all, &keep, &steps).expect("renders shared");
+    let kept = site
+        .published_clients()
+        .iter()
+        .map(|c| (c.slug.clone(), steps.kept_for(&c.slug)))
+        .collect();
+    let plain = render::render_pages_using(site, plan, &theme, &opts, &all, &keep, &Plain).expect("renders plain");
     assert_eq!(shared.len(), plain.len(), "{}", root.display());
     for (a, b) in shared.iter().zip(&plain) {
         assert_eq!(a.path, b.path);
@@ -39,7 +50,18 @@ fn same_both_ways(root: &Path) -> Vec<OutputFile> {
             );
         }
     }
-    shared
+    (shared, kept)
+}
+
+/// Asserts that every client's guide pages were filled from kept skeletons.
+fn every_client_kept(kept: &[(String, usize)]) {
+    assert!(!kept.is_empty());
+    for (client, n) in kept {
+        assert!(
+            *n > 0,
+            "no guide page of {client} was filled from a kept skeleton: {kept:?}"
+        );
+    }
 }
 
 fn guide_pages(files: &[OutputFile]) -> usize {
@@ -61,14 +83,20 @@ fn shapes_site(root: &Path) {
 
 #[test]
 fn the_bundled_site_is_the_same_with_guide_skeletons() {
-    let files = same_both_ways(&repo());
+    let (files, kept) = same_both_ways(&repo());
     assert!(guide_pages(&files) >= 60, "the bundled guides were rendered");
+    assert!(
+        kept.iter().any(|(_, n)| *n > 0),
+        "pages were filled from kept skeletons: {kept:?}"
+    );
 }
 
 #[test]
 fn providers_of_every_shape_are_the_same_with_guide_skeletons() {
     let dir = tempfile::tempdir().expect("temp dir");
     shapes_site(dir.path());
+    // Each provider here has a shape of its own, so no page finds a skeleton another made:
+    // every page is compared, and the ISPDB site below is the one that shares.
     same_both_ways(dir.path());
 }
 
@@ -77,40 +105,9 @@ fn the_ispdb_providers_are_the_same_with_guide_skeletons() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     ispdb_site(root);
-    let files = same_both_ways(root);
+    let (files, kept) = same_both_ways(root);
     assert!(guide_pages(&files) >= 163 * 6, "every provider's guides were rendered");
-}
-
-/// The settings rows a guide page shares with other providers' pages (`SettingsRows`) make the
-/// same template value as converting the page's own sections, for every ISPDB provider and
-/// shape in every client's words: real hosts, ports and custom usernames no one here chose.
-#[test]
-fn shared_settings_rows_make_the_same_template_values() {
-    use mailguide::render::views::{SettingsRows, settings_sections};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (ispdb, shapes) = (dir.path().join("ispdb"), dir.path().join("shapes"));
-    std::fs::create_dir_all(&ispdb).expect("a folder for the ISPDB site");
-    ispdb_site(&ispdb);
-    shapes_site(&shapes);
-    let mut shared_rows = 0;
-    for root in [&ispdb, &shapes] {
-        let checked = mailguide::check_site(root);
-        let site = checked.site.as_ref().expect("the site loads");
-        let rows = SettingsRows::default();
-        for p in &site.providers {
-            for c in site.published_clients() {
-                let own = tera::Value::from_serializable(&settings_sections(p, c));
-                let sections = settings_sections(p, c);
-                shared_rows += sections.iter().flat_map(|s| &s.rows).filter(|r| r.shared).count();
-                let value = rows.value(sections);
-                // Equal, and printed alike: in the same order, which a template looping over a
-                // section's fields would see.
-                assert!(value == own, "{} in {}", p.slug, c.slug);
-                assert_eq!(value.to_string(), own.to_string(), "{} in {}", p.slug, c.slug);
-            }
-        }
-    }
-    assert!(shared_rows > 1000, "most rows were shared: {shared_rows}");
+    every_client_kept(&kept);
 }
 
 /// A guide that does with provider strings what a skeleton cannot follow (compare them, filter
@@ -184,7 +181,17 @@ fn strings_a_skeleton_cannot_follow_are_rendered_the_plain_way() {
             .replace("pop-only.example.net", &format!("{slug}.example.net"));
         std::fs::write(root.join(format!("content/providers/{slug}.yaml")), text).expect("provider");
     }
-    let files = same_both_ways(root);
+    let (files, kept) = same_both_ways(root);
+    // The negative control: the guide that compares and filters `provider.name` had no page
+    // filled from a kept skeleton, while the ordinary guides beside it did.
+    for (client, n) in &kept {
+        if client == "tricky" {
+            assert_eq!(*n, 0, "the tricky guide's pages are made the plain way: {kept:?}");
+        } else if client == "iphone" {
+            assert!(*n > 0, "the iPhone guide shares skeletons: {kept:?}");
+        }
+    }
+    assert!(kept.iter().any(|(c, _)| c == "tricky") && kept.iter().any(|(c, _)| c == "iphone"));
     let page = |path: &str| {
         let file = files
             .iter()
