@@ -20,6 +20,7 @@ pub mod diagnostics;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
+pub mod ispdb;
 pub mod load;
 pub mod minify;
 pub mod model;

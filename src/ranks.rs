@@ -19,6 +19,8 @@ pub const RANKS: &[(&str, u8)] = &[
     ("default_theme", 2),
     ("schema", 2),
     ("load", 2),
+    // The Thunderbird autoconfig (ISPDB) vocabulary, read by import and written by outputs.
+    ("ispdb", 2),
     // Beside load: other formats into content files, and new content files.
     ("import", 3),
     ("scaffold", 3),

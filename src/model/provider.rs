@@ -232,16 +232,6 @@ pub enum UsernameForm {
 }
 
 impl UsernameForm {
-    /// The ISPDB placeholder form.
-    pub fn placeholder(&self) -> String {
-        match self {
-            UsernameForm::Address => "%EMAILADDRESS%".into(),
-            UsernameForm::LocalPart => "%EMAILLOCALPART%".into(),
-            UsernameForm::Domain => "%EMAILDOMAIN%".into(),
-            UsernameForm::Custom(text) => text.clone(),
-        }
-    }
-
     /// The YAML spelling.
     pub fn yaml(&self) -> String {
         match self {

@@ -4,13 +4,16 @@
 //! Each provider gets `/<slug>/config-v1.1.xml`, and each of its domains a copy at
 //! `/autoconfig/<domain>/mail/config-v1.1.xml`: the layout of Mozilla's ISPDB, so a provider can
 //! serve the file as `https://autoconfig.<domain>/mail/config-v1.1.xml` or
-//! `https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml` unchanged.
+//! `https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml` unchanged. The format's words
+//! (socket types, authentication names, username placeholders) come from
+//! [`crate::ispdb::vocabulary`], which the importer reads with.
 
 use super::escape_xml;
-use crate::model::{Auth, Protocol, Provider, Security, Server};
+use crate::ispdb::vocabulary::{self, authentication, server_element, server_type, socket_type};
+use crate::model::{Protocol, Provider, Server};
 use std::fmt::Write as _;
 
-pub const FILE_NAME: &str = "config-v1.1.xml";
+pub use crate::ispdb::vocabulary::FILE_NAME;
 
 /// The ISPDB-layout path of a domain's file.
 pub fn domain_path(domain: &str) -> String {
@@ -22,28 +25,6 @@ pub fn possible(p: &Provider) -> bool {
     !p.servers(Protocol::Imap).is_empty() || !p.servers(Protocol::Pop3).is_empty()
 }
 
-/// The format's `socketType`.
-pub fn socket_type(s: Security) -> &'static str {
-    match s {
-        Security::Tls => "SSL",
-        Security::Starttls => "STARTTLS",
-        Security::None => "plain",
-    }
-}
-
-/// The format's `authentication` value.
-pub fn auth_value(a: Auth) -> &'static str {
-    match a {
-        Auth::Password => "password-cleartext",
-        Auth::EncryptedPassword => "password-encrypted",
-        Auth::OAuth2 => "OAuth2",
-        Auth::Ntlm => "NTLM",
-        Auth::Gssapi => "GSSAPI",
-        Auth::ClientCert => "TLS-client-cert",
-        Auth::None => "none",
-    }
-}
-
 /// The provider's `config-v1.1.xml`, or `None` when it has no incoming server. Servers keep the
 /// data's order within a protocol; IMAP comes before POP3, as guides prefer it.
 pub fn config(p: &Provider, language: &str) -> Option<String> {
@@ -52,7 +33,10 @@ pub fn config(p: &Provider, language: &str) -> Option<String> {
     }
     let d = &p.data;
     let id = d.domains.first().map(String::as_str).unwrap_or(&p.slug);
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"1.1\">\n");
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"{}\">\n",
+        vocabulary::VERSION
+    );
     let _ = writeln!(x, "  <emailProvider id=\"{}\">", escape_xml(id));
     for domain in &d.domains {
         let _ = writeln!(x, "    <domain>{}</domain>", escape_xml(domain));
@@ -85,22 +69,18 @@ pub fn config(p: &Provider, language: &str) -> Option<String> {
 }
 
 fn server(x: &mut String, proto: Protocol, s: &Server) {
-    let element = if proto.is_incoming() {
-        "incomingServer"
-    } else {
-        "outgoingServer"
-    };
-    let _ = writeln!(x, "    <{element} type=\"{}\">", proto.id());
+    let element = server_element(proto);
+    let _ = writeln!(x, "    <{element} type=\"{}\">", server_type(proto));
     let _ = writeln!(x, "      <hostname>{}</hostname>", escape_xml(&s.host));
     let _ = writeln!(x, "      <port>{}</port>", s.port);
     let _ = writeln!(x, "      <socketType>{}</socketType>", socket_type(s.security));
     let _ = writeln!(
         x,
         "      <username>{}</username>",
-        escape_xml(&s.username.placeholder())
+        escape_xml(&vocabulary::username(&s.username))
     );
     for a in &s.auth {
-        let _ = writeln!(x, "      <authentication>{}</authentication>", auth_value(*a));
+        let _ = writeln!(x, "      <authentication>{}</authentication>", authentication(*a));
     }
     let _ = writeln!(x, "    </{element}>");
 }

@@ -25,7 +25,7 @@ fn server(s: &Server) -> Value {
         "port": s.port,
         "security": s.security.id(),
         "auth": s.auth.iter().map(|a| a.id()).collect::<Vec<_>>(),
-        "username": s.username.placeholder(),
+        "username": crate::ispdb::vocabulary::username(&s.username),
         "username_form": match s.username {
             UsernameForm::Address => "address",
             UsernameForm::LocalPart => "local-part",
