@@ -15,6 +15,7 @@ pub mod check;
 pub mod commands;
 pub mod diagnostics;
 pub mod import;
+pub mod live;
 pub mod load;
 pub mod model;
 pub mod outputs;
