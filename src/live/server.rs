@@ -71,7 +71,8 @@ async fn session(net: &Net, target: &Target, port: u16, policy: Policy, checked:
             let mut conn = Conn::new(stream, deadline, secs);
             protocol::greeting(p, &mut conn).await?;
             let before = protocol::capabilities(p, &mut conn, 1).await?;
-            let offered = before.as_deref().is_some_and(|caps| protocol::offers_starttls(p, caps));
+            // A POP3 server without CAPA may still accept STLS (RFC 2595 predates RFC 2449): try.
+            let offered = before.as_deref().is_none_or(|caps| protocol::offers_starttls(p, caps));
             if !offered {
                 let word = if p == Protocol::Pop3 { "STLS" } else { "STARTTLS" };
                 checked.findings.push(

@@ -154,16 +154,22 @@ mod tests {
             )),
             ["oauth2"]
         );
-        assert_eq!(ids(advertised(Protocol::Pop3, &caps("TOP SASL XOAUTH2"))), ["oauth2"]);
         assert_eq!(
-            ids(advertised(Protocol::Pop3, &caps("USER SASL CRAM-MD5"))),
+            ids(advertised(Protocol::Pop3, &caps("TOP SASL SASL=XOAUTH2"))),
+            ["oauth2"]
+        );
+        assert_eq!(
+            ids(advertised(Protocol::Pop3, &caps("USER SASL SASL=CRAM-MD5"))),
             ["encrypted-password", "password"]
         );
         assert_eq!(
-            ids(advertised(Protocol::Smtp, &caps("PIPELINING AUTH PLAIN LOGIN"))),
+            ids(advertised(
+                Protocol::Smtp,
+                &caps("PIPELINING AUTH AUTH=PLAIN AUTH=LOGIN")
+            )),
             ["password"]
         );
         assert!(offers_starttls(Protocol::Pop3, &caps("STLS USER")));
-        assert!(!offers_starttls(Protocol::Smtp, &caps("AUTH PLAIN")));
+        assert!(!offers_starttls(Protocol::Smtp, &caps("AUTH AUTH=PLAIN")));
     }
 }
