@@ -63,6 +63,10 @@ enum Command {
         /// How to report findings.
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
+        /// The results of `check --live --save-results`: servers that disagreed withdraw their
+        /// provider's client files; providers whose servers agreed show the date.
+        #[arg(long, value_name = "FILE")]
+        live_results: Option<PathBuf>,
     },
     /// Run every check on the content; write nothing.
     Check {
@@ -209,6 +213,7 @@ fn main() -> ExitCode {
             base_url,
             deny_warnings,
             format,
+            live_results,
         } => {
             let opts = mailguide::BuildOptions {
                 root,
@@ -216,7 +221,7 @@ fn main() -> ExitCode {
                 base_url,
                 deny_warnings,
             };
-            commands::build::run(&opts, format.into())
+            commands::build::run(&opts, format.into(), live_results.as_deref())
         }
         Command::Check {
             root,

@@ -2,9 +2,9 @@
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, Format, print_human};
 use crate::diagnostics::{Diagnostic, summary, to_json};
-use crate::{BuildFailure, BuildOptions, build_site};
+use crate::{BuildFailure, BuildOptions, build_site_with_live};
 
-pub fn run(opts: &BuildOptions, format: Format) -> i32 {
+pub fn run(opts: &BuildOptions, format: Format, live_results: Option<&std::path::Path>) -> i32 {
     if !opts.root.is_dir() {
         eprintln!(
             "error: the root folder {} does not exist or is not a folder",
@@ -16,7 +16,7 @@ pub fn run(opts: &BuildOptions, format: Format) -> i32 {
         Format::Json => println!("{}", to_json(diags)),
         Format::Human => print_human(&opts.root, diags, allowed),
     };
-    match build_site(opts) {
+    match build_site_with_live(opts, live_results) {
         Ok(built) => {
             report(&built.checked.diagnostics, &built.checked.allowed);
             if format == Format::Human {

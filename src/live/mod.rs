@@ -21,11 +21,13 @@ mod finding;
 mod http;
 mod links;
 mod protocol;
+mod published;
 mod report;
 pub mod results;
 mod run;
 mod server;
 pub mod targets;
+pub use published::{Published, publish};
 pub mod time;
 
 use crate::diagnostics::Diagnostic;

@@ -35,6 +35,13 @@ pub struct SiteConfig {
     /// How pages are minified: `whitespace` (the default), `full` or `off`.
     #[serde(default)]
     pub minify: Minify,
+    /// Days after which `build --live-results` ignores a server's observation (default 30).
+    #[serde(default = "default_live_results_max_age")]
+    pub live_results_max_age: u32,
+}
+
+fn default_live_results_max_age() -> u32 {
+    30
 }
 
 /// How the pages of a build are minified (`minify:` in site.yaml; see `write::minify`).
