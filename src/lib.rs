@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod fuzzing;
 pub mod import;
 pub mod ispdb;
+pub mod live;
 pub mod load;
 pub mod minify;
 pub mod model;
@@ -169,7 +170,13 @@ fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) ->
         return Err(vec![]);
     };
     let theme = prepared.theme?;
-    let (opts, search) = prepared.views.into_parts(checked, prepared.base_url);
+    let (mut opts, search) = prepared.views.into_parts(checked, prepared.base_url);
+    // A provider with a warning shows the warning, not the date of an earlier agreement.
+    for (slug, date) in prepared.live_dates {
+        if let Some(extras) = opts.extras.get_mut(&slug).filter(|e| e.warning.is_none()) {
+            extras.live_checked = Some(date);
+        }
+    }
     // The site files (settings.json, the sitemap, client files) are made alongside the pages: some
     // are one large file each, made on one thread, which would otherwise end the build alone.
     // Every path once: a file of the site's `root/` must not stand where a page or other file
@@ -227,6 +234,8 @@ fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) ->
 /// globals, and the views every build makes. `build` prepares it while the rules run.
 struct Prepared {
     base_url: String,
+    /// Provider slug → the date its servers all answered as described (`--live-results`).
+    live_dates: std::collections::HashMap<String, String>,
     theme: Result<render::theme::Theme, Vec<Diagnostic>>,
     views: RenderViews,
 }
@@ -245,6 +254,7 @@ impl Prepared {
             theme,
             views: RenderViews::new(site, plan),
             base_url,
+            live_dates: Default::default(),
         }
     }
 }
@@ -300,12 +310,37 @@ pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOpti
 
 /// The whole pipeline. Writes nothing unless every stage succeeds.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
+    build_site_with_live(opts, None)
+}
+
+/// [`build_site`] with the results of `check --live --save-results` ([`live::publish`]): a
+/// server that disagreed is a warning at its line (its provider loses its client files, as for
+/// any finding), and providers whose servers all agreed show the date.
+pub fn build_site_with_live(opts: &BuildOptions, live_results: Option<&Path>) -> Result<Built, BuildFailure> {
     let start = Instant::now();
     let loaded = load::load_site(&opts.root);
     let base_url = opts.base_url.as_deref();
-    let (checked, prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, plan| {
+    let (mut checked, mut prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, plan| {
         Prepared::new(site, plan, base_url)
     });
+    if let (Some(path), Some(site)) = (live_results, &checked.site) {
+        match live::results::Results::load(path) {
+            Ok(results) => {
+                let max_age = site.config.live_results_max_age;
+                let published = live::publish(site, &results, &path.display().to_string(), live::time::now(), max_age);
+                let policy = check::apply_policy(site, published.diagnostics);
+                checked.diagnostics.extend(policy.diagnostics);
+                checked.allowed.extend(policy.allowed);
+                diagnostics::sort(&mut checked.diagnostics);
+                if let Some(prepared) = &mut prepared {
+                    prepared.live_dates = published.dates;
+                }
+            }
+            Err(e) => checked
+                .diagnostics
+                .push(Diagnostic::error("live-results-unreadable", e.to_string())),
+        }
+    }
     let blocking = checked.errors() > 0 || (opts.deny_warnings && checked.warnings() > 0);
     // Nothing was prepared when there is no site to render.
     let prepared = match prepared {

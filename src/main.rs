@@ -66,6 +66,10 @@ enum Command {
         /// List the pages that differ from the output the build replaces.
         #[arg(short, long)]
         verbose: bool,
+        /// The results of `check --live --save-results`: servers that disagreed withdraw their
+        /// provider's client files; providers whose servers agreed show the date.
+        #[arg(long, value_name = "FILE")]
+        live_results: Option<PathBuf>,
     },
     /// Run every check on the content; write nothing.
     Check {
@@ -76,6 +80,8 @@ enum Command {
         format: FormatArg,
         #[arg(long)]
         deny_warnings: bool,
+        #[command(flatten)]
+        live: LiveArgs,
     },
     /// Build the site into memory and serve it; rebuild on every change and reload the browser.
     Serve {
@@ -139,6 +145,69 @@ enum Command {
     },
 }
 
+/// `check --live`: ask the servers in the data (never part of a plain check).
+#[derive(clap::Args)]
+struct LiveArgs {
+    /// Connect to every server, domain and link in the data and report where they disagree.
+    #[arg(long)]
+    live: bool,
+    /// Only these providers (slugs, comma-separated).
+    #[arg(long, value_delimiter = ',', requires = "live")]
+    providers: Vec<String>,
+    /// HOST:PORT=ADDR:PORT: reach that host and port at that address, without DNS (repeatable).
+    #[arg(long, value_name = "HOST:PORT=ADDR:PORT", requires = "live")]
+    connect_to: Vec<mailguide::live::ConnectTo>,
+    /// The name server for every lookup (SRV included) instead of the system's.
+    #[arg(long, value_name = "ADDR:PORT", requires = "live")]
+    dns_server: Option<std::net::SocketAddr>,
+    /// Trust the certificates in this PEM file instead of Mozilla's roots.
+    #[arg(long, value_name = "FILE", requires = "live")]
+    ca_file: Option<PathBuf>,
+    /// Write what each server showed to FILE (versioned JSON), for `build --live-results`.
+    #[arg(long, value_name = "FILE", requires = "live")]
+    save_results: Option<PathBuf>,
+    /// Hosts checked at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..), requires = "live")]
+    concurrency: u16,
+    /// Seconds per connection.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), requires = "live")]
+    timeout: u64,
+    /// Seconds for the whole run; what is left after it is "not checked".
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..), requires = "live")]
+    deadline: u64,
+    /// Least milliseconds between two HTTP requests to the same host.
+    #[arg(long, value_name = "MS", default_value_t = 1000, requires = "live")]
+    http_interval: u64,
+    /// Warn when a certificate expires within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30, requires = "live")]
+    expiry_warning: u32,
+    /// Do not check links.
+    #[arg(long, requires = "live")]
+    no_links: bool,
+}
+
+impl LiveArgs {
+    fn into_live(self) -> Option<commands::check::Live> {
+        use std::io::IsTerminal;
+        self.live.then(|| commands::check::Live {
+            options: mailguide::live::LiveOptions {
+                providers: self.providers,
+                connect_to: self.connect_to,
+                dns_server: self.dns_server,
+                ca_file: self.ca_file,
+                concurrency: usize::from(self.concurrency),
+                timeout: std::time::Duration::from_secs(self.timeout),
+                deadline: std::time::Duration::from_secs(self.deadline),
+                http_interval: std::time::Duration::from_millis(self.http_interval),
+                expiry_warning_days: i64::from(self.expiry_warning),
+                links: !self.no_links,
+                progress: std::io::stderr().is_terminal(),
+            },
+            save_results: self.save_results,
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum ImportSource {
     /// Thunderbird autoconfig files (the ISPDB format, clientConfig 1.1): files or folders of them.
@@ -165,6 +234,7 @@ fn main() -> ExitCode {
             deny_warnings,
             format,
             verbose,
+            live_results,
         } => {
             let format = format.into();
             let opts = mailguide::BuildOptions {
@@ -174,13 +244,14 @@ fn main() -> ExitCode {
                 deny_warnings,
                 list_changes: verbose || format == Format::Json,
             };
-            commands::build::run(&opts, format, verbose)
+            commands::build::run(&opts, format, verbose, live_results.as_deref())
         }
         Command::Check {
             root,
             format,
             deny_warnings,
-        } => commands::check::run(&root, format.into(), deny_warnings),
+            live,
+        } => commands::check::run(&root, format.into(), deny_warnings, live.into_live().as_ref()),
         Command::Serve {
             root,
             port,

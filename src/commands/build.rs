@@ -2,11 +2,11 @@
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, Format, print_human};
 use crate::diagnostics::{Diagnostic, summary, to_json};
-use crate::{BuildFailure, BuildOptions, build_site};
+use crate::{BuildFailure, BuildOptions, build_site_with_live};
 
 /// `verbose` lists the pages that changed (it also needs `opts.list_changes`); the JSON report
 /// always carries the page count, the time and, when compared, the changed pages.
-pub fn run(opts: &BuildOptions, format: Format, verbose: bool) -> i32 {
+pub fn run(opts: &BuildOptions, format: Format, verbose: bool, live_results: Option<&std::path::Path>) -> i32 {
     if !opts.root.is_dir() {
         eprintln!(
             "error: the root folder {} does not exist or is not a folder",
@@ -18,7 +18,7 @@ pub fn run(opts: &BuildOptions, format: Format, verbose: bool) -> i32 {
         Format::Json => println!("{}", to_json(diags)),
         Format::Human => print_human(&opts.root, diags, allowed),
     };
-    match build_site(opts) {
+    match build_site_with_live(opts, live_results) {
         Ok(built) => {
             if format == Format::Json {
                 println!("{}", json_report(&built));

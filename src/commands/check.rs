@@ -1,10 +1,19 @@
-//! `mailguide check`: every rule, nothing written.
+//! `mailguide check`: every rule, nothing written; with `--live`, also the data against the
+//! servers it describes (see [`crate::live`]).
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, Format, print_human};
 use crate::diagnostics::{summary, to_json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub fn run(root: &Path, format: Format, deny_warnings: bool) -> i32 {
+/// `--live` and what goes with it.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    pub options: crate::live::LiveOptions,
+    /// `--save-results FILE`.
+    pub save_results: Option<PathBuf>,
+}
+
+pub fn run(root: &Path, format: Format, deny_warnings: bool, live: Option<&Live>) -> i32 {
     if !root.is_dir() {
         eprintln!(
             "error: the root folder {} does not exist or is not a folder",
@@ -12,7 +21,28 @@ pub fn run(root: &Path, format: Format, deny_warnings: bool) -> i32 {
         );
         return EXIT_TOOL;
     }
-    let checked = crate::check_site(root);
+    let mut checked = crate::check_site(root);
+    if let (Some(live), Some(site)) = (live, &checked.site) {
+        let report = match crate::live::run(site, &live.options) {
+            Ok(report) => report,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_TOOL;
+            }
+        };
+        if let Some(path) = &live.save_results
+            && let Err(e) = report.results.save(path)
+        {
+            eprintln!("error: {e}");
+            return EXIT_TOOL;
+        }
+        // The site's `checks:` levels and the providers' `allow:` lists apply to live codes too.
+        let policy = crate::check::apply_policy(site, report.diagnostics);
+        checked.diagnostics.extend(policy.diagnostics);
+        checked.allowed.extend(policy.allowed);
+        crate::diagnostics::sort(&mut checked.diagnostics);
+        crate::diagnostics::sort(&mut checked.allowed);
+    }
     match format {
         Format::Json => println!("{}", to_json(&checked.diagnostics)),
         Format::Human => {

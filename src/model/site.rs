@@ -46,6 +46,13 @@ pub struct SiteConfig {
     /// Values of the site's own, for its templates: `{{ site.extra.NAME }}` (any YAML).
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Days after which `build --live-results` ignores a server's observation (default 30).
+    #[serde(default = "default_live_results_max_age")]
+    pub live_results_max_age: u32,
+}
+
+fn default_live_results_max_age() -> u32 {
+    30
 }
 
 /// A static host that `build` writes configuration for (`deploy:` in site.yaml).

@@ -53,11 +53,13 @@ pub fn extras<'a>(site: &Site, findings: impl IntoIterator<Item = &'a Diagnostic
                     warning: Some(warning_text(p, messages)),
                     files: vec![],
                     dns: vec![],
+                    live_checked: None,
                 },
                 None => ProviderExtras {
                     warning: None,
                     files: links(p, &domains),
                     dns: if p.data.dns_records { dns::records(p) } else { vec![] },
+                    live_checked: None,
                 },
             };
             (p.slug.clone(), extras)

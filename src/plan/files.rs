@@ -48,4 +48,7 @@ pub struct ProviderExtras {
     pub warning: Option<String>,
     pub files: Vec<FileLink>,
     pub dns: Vec<DnsRecord>,
+    /// The date (`YYYY-MM-DD`) the provider's servers last all answered as described
+    /// (`build --live-results`).
+    pub live_checked: Option<String>,
 }

@@ -140,6 +140,8 @@ pub struct ProviderView<'a> {
     pub summary_html: Option<String>,
     pub notes_html: Option<String>,
     pub warning: Option<String>,
+    /// "Servers answered as described on DATE" (`build --live-results`).
+    pub live_checked: Option<String>,
     pub password: PasswordView<'a>,
     pub prerequisites: Vec<PrerequisiteView<'a>>,
     pub protocols: Vec<ProtocolView<'a>>,
@@ -384,6 +386,7 @@ pub fn provider_view<'a>(
         summary_html: md_opt(d.summary.as_deref()),
         notes_html: md_opt(d.notes.as_deref()),
         warning: extras.warning.clone(),
+        live_checked: extras.live_checked.clone(),
         password: PasswordView {
             kind: d.password.kind.id(),
             label: d.password.kind.phrase(),

@@ -1,0 +1,235 @@
+//! A provider domain: its RFC 6186 / RFC 8314 SRV records and its own autoconfig file against
+//! the data. MX records are looked up and recorded, not compared (mail delivery is not what
+//! the site documents).
+
+use super::connect::Net;
+use super::dns::Lookup;
+use super::fail::Fail;
+use super::finding::Finding;
+use super::http::{self, RateLimit};
+use super::targets::{DomainTarget, Target};
+use crate::model::{Auth, Protocol, Security};
+use std::collections::BTreeSet;
+
+/// The SRV services of RFC 6186 (with `_submissions` of RFC 8314) and what they stand for.
+const SERVICES: [(&str, Protocol, Security); 6] = [
+    ("_imaps._tcp", Protocol::Imap, Security::Tls),
+    ("_imap._tcp", Protocol::Imap, Security::Starttls),
+    ("_pop3s._tcp", Protocol::Pop3, Security::Tls),
+    ("_pop3._tcp", Protocol::Pop3, Security::Starttls),
+    ("_submissions._tcp", Protocol::Smtp, Security::Tls),
+    ("_submission._tcp", Protocol::Smtp, Security::Starttls),
+];
+
+/// What a domain showed.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub mx: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+pub async fn check(net: &Net, limit: &RateLimit, target: &DomainTarget) -> Checked {
+    let mut checked = Checked::default();
+    srv(net, target, &mut checked).await;
+    match lookup(net, net.dns().mx(&target.domain)).await {
+        Ok(Lookup::Found(mx)) => checked.mx = mx,
+        Ok(Lookup::NoRecords) => {}
+        Ok(Lookup::Failed(e)) | Err(e) => checked.findings.push(not_checked(target, &format!("MX lookup: {e}"))),
+    }
+    autoconfig(net, limit, target, &mut checked).await;
+    checked
+}
+
+async fn lookup<T>(net: &Net, query: impl Future<Output = Lookup<T>>) -> Result<Lookup<T>, String> {
+    let deadline = net.connection_deadline().map_err(|e| e.to_string())?;
+    tokio::time::timeout_at(deadline, query)
+        .await
+        .map_err(|_| format!("no answer within {} s", net.timeout_secs()))
+}
+
+fn not_checked(target: &DomainTarget, what: &str) -> Finding {
+    Finding::warning(
+        "live-not-checked",
+        "domain",
+        format!("{} not checked: {what}", target.domain),
+    )
+}
+
+async fn srv(net: &Net, target: &DomainTarget, checked: &mut Checked) {
+    for (service, protocol, security) in SERVICES {
+        let name = format!("{service}.{}", target.domain);
+        let records = match lookup(net, net.dns().srv(&name)).await {
+            Ok(Lookup::Found(records)) => records,
+            Ok(Lookup::NoRecords) => continue,
+            Ok(Lookup::Failed(e)) | Err(e) => {
+                checked
+                    .findings
+                    .push(not_checked(target, &format!("SRV lookup of {name}: {e}")));
+                continue;
+            }
+        };
+        let listed: Vec<&Target> = target
+            .servers
+            .iter()
+            .filter(|s| s.protocol == protocol && s.security == security)
+            .collect();
+        for record in records {
+            if record.target.is_empty() {
+                // RFC 2782: a target of "." says the service is not offered at this domain.
+                if !listed.is_empty() {
+                    checked.findings.push(Finding::warning(
+                        "live-srv-differs",
+                        "domain",
+                        format!(
+                            "the SRV record {name} says the domain offers no {} with {}, but the data lists {}",
+                            protocol.name(),
+                            security.label(),
+                            listed
+                                .iter()
+                                .map(|s| format!("{}:{}", s.host, s.port_written))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+                continue;
+            }
+            let known = target
+                .servers
+                .iter()
+                .any(|s| s.protocol == protocol && s.host == record.target && s.port == Some(record.port));
+            if !known {
+                checked.findings.push(
+                    Finding::warning(
+                        "live-srv-differs",
+                        "domain",
+                        format!(
+                            "the SRV record {name} points at {}:{}, which the data does not list for {} with {}",
+                            record.target,
+                            record.port,
+                            protocol.name(),
+                            security.label()
+                        ),
+                    )
+                    .help("mail apps that read SRV records (RFC 6186) will use that server; check which one the provider documents"),
+                );
+            }
+        }
+    }
+}
+
+/// A server as autoconfig describes it, for comparing: order does not matter.
+type Entry = (Protocol, String, u32, &'static str, BTreeSet<&'static str>);
+
+fn entries<'a>(
+    servers: impl Iterator<Item = (Protocol, &'a str, u32, Security, &'a [Auth])>,
+    domain: &str,
+) -> BTreeSet<Entry> {
+    servers
+        .map(|(p, host, port, security, auth)| {
+            (
+                p,
+                host.replace("%EMAILDOMAIN%", domain).to_ascii_lowercase(),
+                port,
+                security.id(),
+                auth.iter().map(|a| a.id()).collect(),
+            )
+        })
+        .collect()
+}
+
+fn describe(e: &Entry) -> String {
+    format!(
+        "{} {}:{} ({}, {})",
+        e.0.name(),
+        e.1,
+        e.2,
+        e.3,
+        e.4.iter().copied().collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// The provider's own autoconfig file (the autoconfig host, then the `.well-known` form), if it
+/// publishes one, against the data.
+async fn autoconfig(net: &Net, limit: &RateLimit, target: &DomainTarget, checked: &mut Checked) {
+    let urls = [
+        format!("https://autoconfig.{}/mail/config-v1.1.xml", target.domain),
+        format!("https://{}/.well-known/autoconfig/mail/config-v1.1.xml", target.domain),
+    ];
+    for url in &urls {
+        let fetched = match http::fetch(net, limit, url, true).await {
+            Ok(f) => f,
+            // No such host: the provider publishes no autoconfig there.
+            Err(Fail::NoAddress(_)) => continue,
+            Err(e) => {
+                checked
+                    .findings
+                    .push(not_checked(target, &format!("autoconfig {url}: {e}")));
+                continue;
+            }
+        };
+        let Some(body) = fetched.body.filter(|_| fetched.status == 200) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&body);
+        let converted = match crate::import::ispdb::convert(&text) {
+            Ok(c) => c,
+            Err(e) => {
+                checked.findings.push(Finding::warning(
+                    "live-autoconfig-differs",
+                    "domain",
+                    format!("the provider's autoconfig file {url} cannot be read: {e}"),
+                ));
+                return;
+            }
+        };
+        let Some(theirs) = converted.providers.first() else {
+            return;
+        };
+        let theirs = entries(
+            Protocol::ALL.into_iter().flat_map(|p| {
+                let list = match p {
+                    Protocol::Imap => &theirs.data.servers.imap,
+                    Protocol::Pop3 => &theirs.data.servers.pop3,
+                    Protocol::Smtp => &theirs.data.servers.smtp,
+                };
+                list.iter()
+                    .map(move |s| (p, s.host.as_str(), s.port, s.security, s.auth.as_slice()))
+            }),
+            &target.domain,
+        );
+        let ours = entries(
+            target.servers.iter().map(|s| {
+                (
+                    s.protocol,
+                    s.host.as_str(),
+                    s.port_written,
+                    s.security,
+                    s.auth.as_slice(),
+                )
+            }),
+            &target.domain,
+        );
+        for e in theirs.difference(&ours) {
+            checked.findings.push(Finding::warning(
+                "live-autoconfig-differs",
+                "domain",
+                format!(
+                    "the provider's autoconfig file {url} lists {}, which the data does not",
+                    describe(e)
+                ),
+            ));
+        }
+        for e in ours.difference(&theirs) {
+            checked.findings.push(Finding::warning(
+                "live-autoconfig-differs",
+                "domain",
+                format!(
+                    "the data lists {}, which the provider's autoconfig file {url} does not",
+                    describe(e)
+                ),
+            ));
+        }
+        return;
+    }
+}
