@@ -594,6 +594,20 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
     };
     let all: Vec<&Server> = servers.imap.iter().chain(&servers.pop3).chain(&servers.smtp).collect();
     let oauth_only = !all.is_empty() && all.iter().all(|s| s.auth == [Auth::OAuth2]);
+    if !oauth_only {
+        // Some servers take only OAuth2 and others a password (mit.edu: IMAP through Microsoft
+        // sign-in, SMTP with a password): each OAuth2-only server says so itself.
+        for s in servers
+            .imap
+            .iter_mut()
+            .chain(&mut servers.pop3)
+            .chain(&mut servers.smtp)
+        {
+            if s.auth == [Auth::OAuth2] {
+                s.password = Some(PasswordKind::OAuth2);
+            }
+        }
+    }
     let missing = |list: &[Server], proto: &str| {
         list.is_empty()
             .then(|| format!("The ISPDB entry lists no {proto} server."))
@@ -806,6 +820,7 @@ fn server(el: &Element, notes: &mut Vec<Note>) -> Option<(&'static str, Server)>
             port,
             security,
             auth,
+            password: None,
             username,
         },
     ))

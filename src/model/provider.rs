@@ -79,9 +79,14 @@ pub struct Server {
     pub port: u32,
     /// `tls` (implicit TLS, "SSL/TLS"), `starttls` or `none`.
     pub security: Security,
-    /// Authentication methods the server accepts, preferred first; defaults to `[password]`.
+    /// Authentication methods the server accepts, in the vendor's order of preference (the one
+    /// the vendor recommends first: guides and tables lead with it); defaults to `[password]`.
     #[serde(default = "default_auth")]
     pub auth: Vec<Auth>,
+    /// Which secret this server takes, where it differs from the provider's `password.kind`
+    /// (an IMAP server that takes only OAuth2 beside an SMTP server that takes a password).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<PasswordKind>,
     /// What to type as the username: `address`, `local-part`, `domain`, or any text with %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%.
     #[serde(default)]
     pub username: UsernameForm,
@@ -413,6 +418,28 @@ impl Provider {
             Protocol::Pop3 => &self.data.servers.pop3,
             Protocol::Smtp => &self.data.servers.smtp,
         }
+    }
+
+    /// Which secret a server takes: its own `password:`, else the provider's `password.kind`.
+    pub fn password_kind(&self, server: &Server) -> PasswordKind {
+        server.password.unwrap_or(self.data.password.kind)
+    }
+
+    /// The password kind of the server guides use for incoming mail (IMAP, else POP3), else the
+    /// provider's; what "the password" means in a guide's opening.
+    pub fn incoming_password_kind(&self) -> PasswordKind {
+        self.preferred(Protocol::Imap)
+            .or_else(|| self.preferred(Protocol::Pop3))
+            .map(|s| self.password_kind(s))
+            .unwrap_or(self.data.password.kind)
+    }
+
+    /// Whether the vendor recommends OAuth2 for incoming mail: the preferred incoming server
+    /// lists it first.
+    pub fn oauth2_first(&self) -> bool {
+        self.preferred(Protocol::Imap)
+            .or_else(|| self.preferred(Protocol::Pop3))
+            .is_some_and(|s| s.auth.first() == Some(&Auth::OAuth2))
     }
 
     /// The first server of a protocol is the one guides recommend.

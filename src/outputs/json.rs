@@ -18,8 +18,12 @@ fn schema_url(base_url: &str) -> String {
     format!("{base_url}/{SCHEMA_PATH}")
 }
 
-fn server(s: &Server) -> Value {
+/// The version of the files' shape: 2 gives each server its own `password` kind.
+pub const SCHEMA_VERSION: u32 = 2;
+
+fn server(p: &Provider, s: &Server) -> Value {
     json!({
+        "password": p.password_kind(s).id(),
         "host": s.host,
         "port": s.port,
         "security": s.security.id(),
@@ -49,7 +53,10 @@ pub fn provider(p: &Provider, plan: &Plan, base_url: &str) -> Value {
     let mut servers = Map::new();
     let mut unavailable = Map::new();
     for proto in Protocol::ALL {
-        servers.insert(proto.id().into(), p.servers(proto).iter().map(server).collect());
+        servers.insert(
+            proto.id().into(),
+            p.servers(proto).iter().map(|s| server(p, s)).collect(),
+        );
         if p.servers(proto).is_empty()
             && let Some(reason) = p.missing_reason(proto)
         {
@@ -111,6 +118,7 @@ fn pretty(v: &Value) -> Vec<u8> {
 pub fn provider_file(p: &Provider, value: &Value, base_url: &str) -> OutputFile {
     let mut o = Map::new();
     o.insert("$schema".into(), json!(schema_url(base_url)));
+    o.insert("schema_version".into(), json!(SCHEMA_VERSION));
     if let Value::Object(fields) = value {
         o.extend(fields.clone());
     }
@@ -121,6 +129,7 @@ pub fn provider_file(p: &Provider, value: &Value, base_url: &str) -> OutputFile 
 pub fn site_file(title: &str, base_url: &str, providers: Vec<Value>) -> OutputFile {
     let doc = json!({
         "$schema": schema_url(base_url),
+        "schema_version": SCHEMA_VERSION,
         "site": {"title": title, "url": format!("{base_url}/")},
         "providers": providers,
     });
@@ -144,10 +153,11 @@ pub fn schema(base_url: &str) -> Value {
         "$defs": {
             "site": {
                 "type": "object",
-                "required": ["site", "providers"],
+                "required": ["schema_version", "site", "providers"],
                 "additionalProperties": false,
                 "properties": {
                     "$schema": url,
+                    "schema_version": {"description": "The version of this shape; 2 added each server's password kind.", "const": SCHEMA_VERSION},
                     "site": {
                         "type": "object",
                         "required": ["title", "url"],
@@ -163,6 +173,7 @@ pub fn schema(base_url: &str) -> Value {
                 "additionalProperties": false,
                 "properties": {
                     "$schema": url,
+                    "schema_version": {"const": SCHEMA_VERSION},
                     "slug": {"type": "string", "pattern": "^[a-z0-9-]+$"},
                     "name": {"type": "string", "minLength": 1},
                     "short_name": {"type": "string", "minLength": 1},
@@ -220,7 +231,7 @@ pub fn schema(base_url: &str) -> Value {
             },
             "server": {
                 "type": "object",
-                "required": ["host", "port", "security", "auth", "username", "username_form"],
+                "required": ["host", "port", "security", "auth", "password", "username", "username_form"],
                 "additionalProperties": false,
                 "properties": {
                     "host": {"type": "string", "minLength": 1},
@@ -229,7 +240,12 @@ pub fn schema(base_url: &str) -> Value {
                         "description": "tls: implicit TLS from the first byte; starttls: upgraded with STARTTLS; none: unencrypted.",
                         "enum": ["tls", "starttls", "none"],
                     },
+                    "password": {
+                        "description": "Which secret this server takes: the provider's kind unless the server has its own.",
+                        "enum": ["account", "app-password", "oauth2", "account-or-app-password"],
+                    },
                     "auth": {
+                        "description": "Sign-in methods, the vendor's recommended one first.",
                         "type": "array",
                         "items": {"enum": ["password", "encrypted-password", "oauth2", "ntlm", "gssapi", "client-cert", "none"]},
                     },

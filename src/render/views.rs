@@ -63,12 +63,15 @@ pub struct ServerRow<'a> {
     pub port: u32,
     pub security: &'static str,
     pub security_id: &'static str,
+    /// Sign-in methods, the vendor's recommended one first.
     pub auth: Vec<&'static str>,
     pub username: String,
+    /// What this server's password field takes, in words.
+    pub password: &'static str,
 }
 
 impl<'a> ServerRow<'a> {
-    fn new(s: &'a Server) -> Self {
+    fn new(p: &Provider, s: &'a Server) -> Self {
         ServerRow {
             host: &s.host,
             port: s.port,
@@ -76,6 +79,7 @@ impl<'a> ServerRow<'a> {
             security_id: s.security.id(),
             auth: s.auth.iter().map(|a| a.label()).collect(),
             username: s.username.describe(),
+            password: p.password_kind(s).phrase(),
         }
     }
 }
@@ -154,6 +158,9 @@ pub struct ProviderView<'a> {
     pub notes_html: Option<String>,
     pub warning: Option<String>,
     pub password: PasswordView<'a>,
+    /// Whether the vendor recommends OAuth2 sign-in for incoming mail (first in `auth:`), so
+    /// the page leads with it and puts the password after it.
+    pub oauth2_first: bool,
     pub prerequisites: Vec<PrerequisiteView<'a>>,
     pub protocols: Vec<ProtocolView<'a>>,
     pub guides: Vec<GuideLink<'a>>,
@@ -478,13 +485,14 @@ pub fn provider_view<'a>(
             app_password_steps_html: md_opt(d.password.app_password_steps.as_deref()),
             notes_html: md_opt(d.password.notes.as_deref()),
         },
+        oauth2_first: p.oauth2_first(),
         prerequisites,
         protocols: Protocol::ALL
             .iter()
             .map(|&proto| ProtocolView {
                 id: proto.id(),
                 name: proto.name(),
-                servers: p.servers(proto).iter().map(ServerRow::new).collect(),
+                servers: p.servers(proto).iter().map(|s| ServerRow::new(p, s)).collect(),
                 missing: if p.servers(proto).is_empty() {
                     Some(p.missing_reason(proto).unwrap_or("This provider does not offer it."))
                 } else {
@@ -534,12 +542,16 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
             if i > 0 {
                 title.push_str(", alternative");
             }
-            let auth = server
+            // The vendor's order: the recommended method first, and said so when there is a choice.
+            let mut auth = server
                 .auth
                 .iter()
                 .map(|a| w.auth_word(*a).to_string())
                 .collect::<Vec<_>>()
                 .join(" or ");
+            if server.auth.len() > 1 {
+                auth = auth.replacen(" or ", " (recommended) or ", 1);
+            }
             let username = server.username.describe();
             let custom_username = matches!(server.username, crate::model::UsernameForm::Custom(_));
             sections.push(SettingsSection {
@@ -577,7 +589,7 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
                     },
                     SettingsRow {
                         label: w.password.clone(),
-                        value: capitalise(p.data.password.kind.phrase()),
+                        value: capitalise(p.password_kind(server).phrase()),
                         copy: false,
                         shared: true,
                     },
