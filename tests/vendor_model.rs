@@ -138,3 +138,89 @@ fn the_import_keeps_the_ispdb_order_of_sign_in_methods_and_pages_lead_with_the_f
         "{password}"
     );
 }
+
+#[test]
+fn hosts_named_after_the_readers_domain_go_through_import_check_page_and_autoconfig() {
+    let site = empty_site();
+    for file in [
+        "inbox.lv.xml",
+        "mail.ee.xml",
+        "mx1.tiki.ne.jp.xml",
+        "pop.shibata.ne.jp.xml",
+    ] {
+        import(site.path(), file);
+    }
+    let inbox = read_provider(site.path(), "inbox-lv");
+    assert_eq!(inbox.servers.imap[0].host, "mail.{domain}");
+    assert_eq!(inbox.name, "inbox.lv", "not `%EMAILDOMAIN%`");
+    assert_eq!(
+        read_provider(site.path(), "pop-shibata-ne-jp").servers.smtp[0].host,
+        "{domain}"
+    );
+
+    // The template itself is no fault; the four keep only their real ones (plain POP3 at
+    // TikiTiki and Shibata, SMTP on port 25 at Shibata).
+    for slug in ["inbox-lv", "mail-ee", "mx1-tiki-ne-jp", "pop-shibata-ne-jp"] {
+        let found = findings_for(site.path(), slug);
+        assert!(
+            !found
+                .iter()
+                .any(|f| f.starts_with("hostname-") || f.starts_with("domain-")),
+            "{slug}: {found:?}"
+        );
+        if slug == "inbox-lv" || slug == "mail-ee" {
+            assert!(found.is_empty(), "{slug} is clean: {found:?}");
+        }
+    }
+
+    // Let the build go on past TikiTiki's and Shibata's real faults (their pages warn).
+    let yaml = site.path().join("site.yaml");
+    let policy = std::fs::read_to_string(&yaml).expect("site.yaml")
+        + "  security-none-password: warning\n  port-smtp-relay: warning\n  port-security: warning\n";
+    std::fs::write(&yaml, policy).expect("site.yaml");
+    let out = build(site.path());
+    // inbox.lv lists four domains: the page names the host for each, and the template.
+    let doc = common::page(&out, "inbox-lv/index.html");
+    let imap = common::table_rows(&doc, "inbox.lv IMAP server");
+    let server = &imap.iter().find(|(k, _)| k == "Server").expect("a Server row").1;
+    assert!(server.starts_with("mail.<your domain>"), "{server}");
+    for (domain, host) in [("inbox.lv", "mail.inbox.lv"), ("inbox.lt", "mail.inbox.lt")] {
+        assert!(server.contains(&format!("@{domain}: {host}")), "{server}");
+    }
+    // mail.ee has one domain: its host is written out everywhere.
+    let doc = common::page(&out, "mail-ee/index.html");
+    let imap = common::table_rows(&doc, "mail.ee IMAP server");
+    assert!(
+        imap.iter().any(|(k, v)| k == "Server" && v.starts_with("mail.ee")),
+        "{imap:?}"
+    );
+    let guide = std::fs::read_to_string(out.join("inbox-lv/thunderbird/index.html")).expect("guide");
+    assert!(
+        guide.contains("mail.&lt;your domain&gt;"),
+        "the guide names the template"
+    );
+
+    // Autoconfig: the provider's file keeps the placeholder, each domain's file the name.
+    let provider_file = std::fs::read_to_string(out.join("inbox-lv/config-v1.1.xml")).expect("autoconfig");
+    assert!(
+        provider_file.contains("<hostname>mail.%EMAILDOMAIN%</hostname>"),
+        "{provider_file}"
+    );
+    let lt = std::fs::read_to_string(out.join("autoconfig/inbox.lt/mail/config-v1.1.xml")).expect("per domain");
+    assert!(lt.contains("<hostname>mail.inbox.lt</hostname>"), "{lt}");
+    assert!(!lt.contains("%EMAILDOMAIN%"), "{lt}");
+
+    // JSON: the placeholder and the name per domain; the Apple profile only for one domain.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("inbox-lv/settings.json")).expect("json"))
+            .expect("JSON");
+    assert_eq!(json["servers"]["imap"][0]["host"], "mail.%EMAILDOMAIN%");
+    assert_eq!(
+        json["servers"]["imap"][0]["host_by_domain"]["inbox.eu"],
+        "mail.inbox.eu"
+    );
+    assert!(!out.join("inbox-lv/inbox-lv.mobileconfig").exists());
+    let profile = std::fs::read_to_string(out.join("mail-ee/mail-ee.mobileconfig")).expect("mail.ee profile");
+    assert!(profile.contains("<string>mail.ee</string>"), "{profile}");
+    assert!(!profile.contains("{domain}"));
+}

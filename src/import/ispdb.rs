@@ -592,6 +592,20 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
             id.clone()
         }
     };
+    // inbox.lv names itself `%EMAILDOMAIN%`: a name for every domain, which a page cannot show.
+    let placeholder_name = |n: String, what: &str, notes: &mut Vec<Note>| {
+        if n.contains("%EMAILDOMAIN%") {
+            notes.push(Note {
+                line: el.line,
+                message: format!("<{what}> `{n}` names the reader's domain: the provider is named after its id `{id}`"),
+            });
+            n.replace("%EMAILDOMAIN%", &id)
+        } else {
+            n
+        }
+    };
+    let name = placeholder_name(name, "displayName", notes);
+    let short_name = short_name.map(|s| placeholder_name(s, "displayShortName", notes));
     let all: Vec<&Server> = servers.imap.iter().chain(&servers.pop3).chain(&servers.smtp).collect();
     let oauth_only = !all.is_empty() && all.iter().all(|s| s.auth == [Auth::OAuth2]);
     if !oauth_only {
@@ -616,6 +630,7 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
         short_name: short_name.filter(|s| !s.is_empty() && *s != name),
         name,
         domains,
+        open_domains: false,
         help_url: None,
         summary: None,
         no_imap: missing(&servers.imap, "IMAP"),
@@ -816,7 +831,8 @@ fn server(el: &Element, notes: &mut Vec<Note>) -> Option<(&'static str, Server)>
     Some((
         proto,
         Server {
-            host: host.to_string(),
+            // ISPDB's `mail.%EMAILDOMAIN%`: a host named after the reader's domain.
+            host: host.replace("%EMAILDOMAIN%", crate::model::DOMAIN_SLOT),
             port,
             security,
             auth,

@@ -11,8 +11,8 @@ mod site;
 pub use client::{Client, ClientData, Vocabulary};
 pub use content::{Entry, FaqEntry, FrontMatter, Guide, GuideOverride, Page, Placement, TroubleshootingEntry};
 pub use provider::{
-    Auth, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData, RuleAllowance,
-    Security, Server, Servers, UsernameForm,
+    Auth, DOMAIN_SLOT, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData,
+    RuleAllowance, Security, Server, Servers, UsernameForm,
 };
 pub use site::{Minify, Site, SiteConfig};
 

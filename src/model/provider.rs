@@ -16,6 +16,10 @@ pub struct ProviderData {
     pub short_name: Option<String>,
     /// The email domains served by this provider, e.g. `[icloud.com, me.com]`.
     pub domains: Vec<String>,
+    /// The provider serves addresses at any customer domain (a hosting company): `domains` lists
+    /// only examples, and a host written as `mail.{domain}` is shown as "mail.<your domain>".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open_domains: bool,
     /// The provider's own help page about mail settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_url: Option<String>,
@@ -72,7 +76,8 @@ pub struct Servers {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
-    /// The server's host name, e.g. `imap.mail.me.com`.
+    /// The server's host name, e.g. `imap.mail.me.com`; `{domain}` stands for the domain of the
+    /// reader's address where the provider names servers after it (`mail.{domain}`).
     pub host: String,
     /// The port, e.g. 993 (IMAP with TLS) or 587 (SMTP submission with STARTTLS).
     // Kept wider than `u16` so an out-of-range port is a check finding, not a parse error.
@@ -90,6 +95,27 @@ pub struct Server {
     /// What to type as the username: `address`, `local-part`, `domain`, or any text with %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%.
     #[serde(default)]
     pub username: UsernameForm,
+}
+
+/// What a host name template writes for the reader's domain.
+pub const DOMAIN_SLOT: &str = "{domain}";
+
+impl Server {
+    /// Whether the host name is built from the reader's domain (`mail.{domain}`).
+    pub fn host_is_template(&self) -> bool {
+        self.host.contains(DOMAIN_SLOT)
+    }
+
+    /// The host name for an address at `domain`.
+    pub fn host_for(&self, domain: &str) -> String {
+        self.host.replace(DOMAIN_SLOT, domain)
+    }
+
+    /// The host in the autoconfig placeholder form (`mail.%EMAILDOMAIN%`), which Thunderbird
+    /// fills in itself.
+    pub fn host_placeholder(&self) -> String {
+        self.host.replace(DOMAIN_SLOT, "%EMAILDOMAIN%")
+    }
 }
 
 fn default_auth() -> Vec<Auth> {
@@ -432,6 +458,33 @@ impl Provider {
             .or_else(|| self.preferred(Protocol::Pop3))
             .map(|s| self.password_kind(s))
             .unwrap_or(self.data.password.kind)
+    }
+
+    /// The one literal host name of a server, where there is one: a plain host, or a template
+    /// for a provider with exactly one domain (and no open-ended ones).
+    pub fn fixed_host(&self, s: &Server) -> Option<String> {
+        if !s.host_is_template() {
+            return Some(s.host.clone());
+        }
+        match self.data.domains.as_slice() {
+            [only] if !self.data.open_domains => Some(s.host_for(only)),
+            _ => None,
+        }
+    }
+
+    /// The host as pages show it: the literal name, or "mail.<your domain>" where it depends on
+    /// the reader's domain.
+    pub fn host_display(&self, s: &Server) -> String {
+        self.fixed_host(s)
+            .unwrap_or_else(|| s.host.replace(DOMAIN_SLOT, "<your domain>"))
+    }
+
+    /// The host for each listed domain, for a templated host (empty for a plain one).
+    pub fn hosts_by_domain(&self, s: &Server) -> Vec<(String, String)> {
+        if !s.host_is_template() {
+            return vec![];
+        }
+        self.data.domains.iter().map(|d| (d.clone(), s.host_for(d))).collect()
     }
 
     /// Whether the vendor recommends OAuth2 for incoming mail: the preferred incoming server

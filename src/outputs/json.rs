@@ -22,9 +22,9 @@ fn schema_url(base_url: &str) -> String {
 pub const SCHEMA_VERSION: u32 = 2;
 
 fn server(p: &Provider, s: &Server) -> Value {
-    json!({
+    let mut v = json!({
         "password": p.password_kind(s).id(),
-        "host": s.host,
+        "host": s.host_placeholder(),
         "port": s.port,
         "security": s.security.id(),
         "auth": s.auth.iter().map(|a| a.id()).collect::<Vec<_>>(),
@@ -35,7 +35,18 @@ fn server(p: &Provider, s: &Server) -> Value {
             UsernameForm::Domain => "domain",
             UsernameForm::Custom(_) => "custom",
         },
-    })
+    });
+    let by_domain: Map<String, Value> = p
+        .hosts_by_domain(s)
+        .into_iter()
+        .map(|(d, h)| (d, Value::String(h)))
+        .collect();
+    if !by_domain.is_empty()
+        && let Value::Object(o) = &mut v
+    {
+        o.insert("host_by_domain".into(), Value::Object(by_domain));
+    }
+    v
 }
 
 /// One provider as a JSON object (without `$schema`).
@@ -234,7 +245,8 @@ pub fn schema(base_url: &str) -> Value {
                 "required": ["host", "port", "security", "auth", "password", "username", "username_form"],
                 "additionalProperties": false,
                 "properties": {
-                    "host": {"type": "string", "minLength": 1},
+                    "host": {"description": "The host name; %EMAILDOMAIN% stands for the domain of the reader's address where the provider names servers after it.", "type": "string", "minLength": 1},
+                    "host_by_domain": {"description": "For a host with %EMAILDOMAIN%: the host name per listed domain.", "type": "object", "additionalProperties": {"type": "string"}},
                     "port": {"type": "integer", "minimum": 1, "maximum": 65535},
                     "security": {
                         "description": "tls: implicit TLS from the first byte; starttls: upgraded with STARTTLS; none: unencrypted.",

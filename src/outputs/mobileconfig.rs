@@ -54,6 +54,9 @@ fn usable(p: &Provider, s: &Server) -> Option<&'static str> {
     if p.password_kind(s) == PasswordKind::OAuth2 {
         return None;
     }
+    // The payload has no placeholder for the reader's domain: a host built from it can only be
+    // written where the provider has one domain.
+    p.fixed_host(s)?;
     s.auth.iter().find_map(|a| apple_auth(*a))
 }
 
@@ -170,7 +173,8 @@ pub fn profile(p: &Provider, organization: &str, base_url: &str) -> Option<Vec<u
     put(
         &mut mail,
         "IncomingMailServerHostName",
-        Value::from(c.incoming.host.clone()),
+        // `choose` took only servers with one literal host.
+        Value::from(p.fixed_host(c.incoming).unwrap_or_else(|| c.incoming.host.clone())),
     );
     put(&mut mail, "IncomingMailServerPortNumber", Value::from(c.incoming.port));
     put(
@@ -189,7 +193,7 @@ pub fn profile(p: &Provider, organization: &str, base_url: &str) -> Option<Vec<u
     put(
         &mut mail,
         "OutgoingMailServerHostName",
-        Value::from(c.outgoing.host.clone()),
+        Value::from(p.fixed_host(c.outgoing).unwrap_or_else(|| c.outgoing.host.clone())),
     );
     put(&mut mail, "OutgoingMailServerPortNumber", Value::from(c.outgoing.port));
     put(

@@ -385,6 +385,7 @@ impl<'a> ServerWords<'a> {
         protocol: Protocol,
         words: Option<&'a Vocabulary>,
         password_kind: PasswordKind,
+        host: String,
     ) -> Self {
         let first = server.auth.first().copied();
         let auth = server
@@ -394,7 +395,7 @@ impl<'a> ServerWords<'a> {
             .find(|a| *a != Auth::OAuth2)
             .or(server.auth.first().copied());
         ServerWords {
-            host: Cow::Borrowed(&server.host),
+            host: Cow::Owned(host),
             port: server.port,
             protocol: protocol.name(),
             security: Cow::Borrowed(match words {
@@ -591,7 +592,7 @@ impl<'a> Variables<'a> {
             if let Some(server) = p.preferred(protocol) {
                 vars.servers.push((
                     protocol.id(),
-                    ServerWords::new(server, protocol, words, p.password_kind(server)),
+                    ServerWords::new(server, protocol, words, p.password_kind(server), p.host_display(server)),
                 ));
             }
         }
@@ -602,7 +603,7 @@ impl<'a> Variables<'a> {
         {
             vars.servers.push((
                 "incoming",
-                ServerWords::new(server, protocol, words, p.password_kind(server)),
+                ServerWords::new(server, protocol, words, p.password_kind(server), p.host_display(server)),
             ));
         }
         // What "the password" means in a guide: the incoming server's (mit.edu's IMAP takes

@@ -59,7 +59,12 @@ impl<'a> ClientLink<'a> {
 
 #[derive(Serialize)]
 pub struct ServerRow<'a> {
-    pub host: &'a str,
+    /// The host name, or "mail.<your domain>" where it depends on the reader's domain.
+    pub host: String,
+    /// For such a host: the name per listed domain.
+    pub by_domain: Vec<DomainHost>,
+    #[serde(skip)]
+    _server: std::marker::PhantomData<&'a Server>,
     pub port: u32,
     pub security: &'static str,
     pub security_id: &'static str,
@@ -73,7 +78,13 @@ pub struct ServerRow<'a> {
 impl<'a> ServerRow<'a> {
     fn new(p: &Provider, s: &'a Server) -> Self {
         ServerRow {
-            host: &s.host,
+            host: p.host_display(s),
+            by_domain: p
+                .hosts_by_domain(s)
+                .into_iter()
+                .map(|(domain, host)| DomainHost { domain, host })
+                .collect(),
+            _server: std::marker::PhantomData,
             port: s.port,
             security: s.security.label(),
             security_id: s.security.id(),
@@ -82,6 +93,13 @@ impl<'a> ServerRow<'a> {
             password: p.password_kind(s).phrase(),
         }
     }
+}
+
+/// A host name built from the reader's domain, for one listed domain.
+#[derive(Serialize)]
+pub struct DomainHost {
+    pub domain: String,
+    pub host: String,
 }
 
 #[derive(Serialize)]
@@ -559,7 +577,7 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
                 rows: vec![
                     SettingsRow {
                         label: w.host.clone(),
-                        value: server.host.clone(),
+                        value: p.host_display(server),
                         copy: true,
                         shared: false,
                     },
