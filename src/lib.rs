@@ -57,7 +57,15 @@ impl Checked {
 
 /// Load, model and check: everything short of rendering.
 pub fn check_site(root: &Path) -> Checked {
-    let loaded = load::load_site(root);
+    check_site_on(root, None)
+}
+
+/// [`check_site`] as on the day `today` (`check --today`); `None` is the system date.
+pub fn check_site_on(root: &Path, today: Option<model::Date>) -> Checked {
+    let mut loaded = load::load_site(root);
+    if let (Some(site), Some(day)) = (&mut loaded.site, today) {
+        site.today = day;
+    }
     check_loaded(loaded.site, loaded.diagnostics)
 }
 
@@ -109,6 +117,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
+    /// The day the sources' dates are judged on (`--today`); `None` is the system date.
+    pub today: Option<model::Date>,
 }
 
 /// What a successful build did.
@@ -244,7 +254,10 @@ pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOpti
 /// The whole pipeline. Writes nothing unless every stage succeeds.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let start = Instant::now();
-    let loaded = load::load_site(&opts.root);
+    let mut loaded = load::load_site(&opts.root);
+    if let (Some(site), Some(day)) = (&mut loaded.site, opts.today) {
+        site.today = day;
+    }
     let base_url = opts.base_url.as_deref();
     let (checked, prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, prose| {
         Prepared::new(site, prose, base_url)

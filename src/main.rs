@@ -60,6 +60,9 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Judge source dates as on this day (YYYY-MM-DD) [default: the system date].
+        #[arg(long, value_parser = parse_date)]
+        today: Option<mailguide::model::Date>,
         /// How to report findings.
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
@@ -72,6 +75,9 @@ enum Command {
         format: FormatArg,
         #[arg(long)]
         deny_warnings: bool,
+        /// Judge source dates as on this day (YYYY-MM-DD) [default: the system date].
+        #[arg(long, value_parser = parse_date)]
+        today: Option<mailguide::model::Date>,
     },
     /// Build the site into memory and serve it; rebuild on every change and reload the browser.
     Serve {
@@ -132,7 +138,15 @@ enum ImportSource {
         /// Replace provider files that already exist.
         #[arg(long)]
         force: bool,
+        /// The day the files were taken from the ISPDB (YYYY-MM-DD), recorded as the source's
+        /// check date.
+        #[arg(long, value_parser = parse_date)]
+        checked: Option<mailguide::model::Date>,
     },
+}
+
+fn parse_date(text: &str) -> Result<mailguide::model::Date, String> {
+    mailguide::model::Date::parse(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -143,6 +157,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             deny_warnings,
+            today,
             format,
         } => {
             let opts = mailguide::BuildOptions {
@@ -150,6 +165,7 @@ fn main() -> ExitCode {
                 output,
                 base_url,
                 deny_warnings,
+                today,
             };
             commands::build::run(&opts, format.into())
         }
@@ -157,7 +173,8 @@ fn main() -> ExitCode {
             root,
             format,
             deny_warnings,
-        } => commands::check::run(&root, format.into(), deny_warnings),
+            today,
+        } => commands::check::run(&root, format.into(), deny_warnings, today),
         Command::Serve { root, port, bind, open } => {
             commands::serve::run(&commands::serve::ServeOptions { root, port, bind, open })
         }
@@ -171,8 +188,17 @@ fn main() -> ExitCode {
         }
         Command::Schema { output, root } => commands::schema::run(&output.unwrap_or_else(|| root.join("schemas"))),
         Command::Import {
-            source: ImportSource::Ispdb { paths, root, force },
-        } => commands::import::ispdb(&paths, &mailguide::import::ispdb::ImportOptions { root, force }),
+            source:
+                ImportSource::Ispdb {
+                    paths,
+                    root,
+                    force,
+                    checked,
+                },
+        } => commands::import::ispdb(
+            &paths,
+            &mailguide::import::ispdb::ImportOptions { root, force, checked },
+        ),
     };
     ExitCode::from(code as u8)
 }

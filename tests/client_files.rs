@@ -21,6 +21,7 @@ fn build(root: &Path) -> std::path::PathBuf {
         output: Some(out.clone()),
         base_url: None,
         deny_warnings: false,
+        today: None,
     });
     if let Err(mailguide::BuildFailure::Content(c)) = &built {
         panic!("the site should build: {:?}", c.diagnostics);

@@ -11,7 +11,7 @@ use mailguide::model::{Auth, PasswordKind, ProviderData};
 use std::path::Path;
 
 fn fixtures() -> std::path::PathBuf {
-    repo().join("tests/ispdb")
+    repo().join("tests/ispdb-upstream")
 }
 
 fn import(root: &Path, file: &str) {
@@ -20,6 +20,7 @@ fn import(root: &Path, file: &str) {
         &ImportOptions {
             root: root.to_path_buf(),
             force: false,
+            checked: None,
         },
     );
     assert!(reports[0].result.is_ok(), "{file} imports: {:?}", reports[0].result);
@@ -57,6 +58,7 @@ fn build(root: &Path) -> std::path::PathBuf {
         output: Some(out.clone()),
         base_url: None,
         deny_warnings: false,
+        today: None,
     });
     if let Err(failure) = built {
         let diagnostics = match failure {
@@ -223,4 +225,58 @@ fn hosts_named_after_the_readers_domain_go_through_import_check_page_and_autocon
     let profile = std::fs::read_to_string(out.join("mail-ee/mail-ee.mobileconfig")).expect("mail.ee profile");
     assert!(profile.contains("<string>mail.ee</string>"), "{profile}");
     assert!(!profile.contains("{domain}"));
+}
+
+#[test]
+fn a_source_is_stale_only_as_of_the_day_the_check_is_told() {
+    let site = tempfile::tempdir().expect("temp dir");
+    common::copy_tree(&repo().join("tests/checks/source-stale"), site.path());
+    let stale = |today: &str| {
+        mailguide::check_site_on(site.path(), mailguide::model::Date::parse(today))
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "source-stale")
+    };
+    // Checked on 2026-05-01, with a limit of 6 months.
+    assert!(!stale("2026-11-01"));
+    assert!(stale("2026-11-02"));
+}
+
+#[test]
+fn the_import_records_the_ispdb_file_and_the_given_date_and_the_page_shows_it() {
+    let site = empty_site();
+    let reports = ispdb::import(
+        &[fixtures().join("mit.edu.xml")],
+        &ImportOptions {
+            root: site.path().to_path_buf(),
+            force: false,
+            checked: mailguide::model::Date::parse("2026-03-12"),
+        },
+    );
+    assert!(reports[0].result.is_ok());
+    let p = read_provider(site.path(), "mit-edu");
+    assert_eq!(p.sources.len(), 1);
+    assert_eq!(p.sources[0].title, "Thunderbird ISPDB: mit.edu.xml");
+    assert_eq!(p.sources[0].checked.as_deref(), Some("2026-03-12"));
+    let out = build(site.path());
+    let doc = common::page(&out, "mit-edu/index.html");
+    let line = common::text(doc.select(&common::sel("#sources li")).next().expect("a source line"));
+    assert_eq!(
+        line,
+        "Checked against Thunderbird ISPDB: mit.edu.xml on 2026-03-12 (a stored copy)."
+    );
+}
+
+#[test]
+fn bundled_provider_pages_say_what_they_were_checked_against_and_when() {
+    let out = common::bundled_site();
+    let doc = common::page(out, "gmail/index.html");
+    let lines: Vec<String> = doc.select(&common::sel("#sources li")).map(common::text).collect();
+    assert!(
+        lines.contains(
+            &"Checked against Google Account Help: Sign in with app passwords on 2026-12-02 (a stored copy)."
+                .to_string()
+        ),
+        "{lines:?}"
+    );
 }

@@ -14,6 +14,7 @@ mod links;
 mod ports;
 mod prose;
 mod security;
+mod sources;
 mod structure;
 mod templates;
 mod text;
@@ -59,6 +60,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("links", links::check),
     ("faq", faq::check),
     ("data", data::check),
+    ("sources", sources::check),
 ];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.

@@ -4,7 +4,7 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, Format, print_human};
 use crate::diagnostics::{summary, to_json};
 use std::path::Path;
 
-pub fn run(root: &Path, format: Format, deny_warnings: bool) -> i32 {
+pub fn run(root: &Path, format: Format, deny_warnings: bool, today: Option<crate::model::Date>) -> i32 {
     if !root.is_dir() {
         eprintln!(
             "error: the root folder {} does not exist or is not a folder",
@@ -12,7 +12,7 @@ pub fn run(root: &Path, format: Format, deny_warnings: bool) -> i32 {
         );
         return EXIT_TOOL;
     }
-    let checked = crate::check_site(root);
+    let checked = crate::check_site_on(root, today);
     match format {
         Format::Json => println!("{}", to_json(&checked.diagnostics)),
         Format::Human => {

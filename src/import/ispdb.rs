@@ -116,6 +116,20 @@ pub struct ImportOptions {
     pub root: PathBuf,
     /// Replace existing provider files.
     pub force: bool,
+    /// `--checked DATE`: the day the files were taken from the ISPDB, recorded as the source's
+    /// check date (the XML holds none); `None` records the source without a date.
+    pub checked: Option<crate::model::Date>,
+}
+
+/// The ISPDB file as a provider's source: where it lives upstream, and the given date.
+fn ispdb_source(file_name: &str, checked: Option<crate::model::Date>) -> crate::model::FactSource {
+    crate::model::FactSource {
+        id: Some("ispdb".into()),
+        url: format!("https://github.com/thunderbird/autoconfig/blob/master/ispdb/{file_name}"),
+        title: format!("Thunderbird ISPDB: {file_name}"),
+        checked: checked.map(|d| d.to_string()),
+        how: crate::model::CheckedHow::StoredCopy,
+    }
 }
 
 /// Imports every autoconfig file named by `paths` (files, or folders searched for `*.xml`).
@@ -235,7 +249,9 @@ fn write_file(
             }
             result.status = WriteStatus::Replaced;
         }
-        let yaml = to_yaml(p, &source_name, &converted.notes);
+        let mut p = p.clone();
+        p.data.sources.push(ispdb_source(&source_name, opts.checked));
+        let yaml = to_yaml(&p, &source_name, &converted.notes);
         if let Err(source) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&target, yaml)) {
             return FileReport {
                 path: path.to_path_buf(),
@@ -649,6 +665,7 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
         prerequisites,
         notes: None,
         dns_records: false,
+        sources: vec![],
         documentation,
         allow: vec![],
     };
@@ -711,6 +728,7 @@ fn enable(el: &Element, notes: &mut Vec<Note>) -> Vec<Prerequisite> {
         body = format!("{{% raw %}}{body}{{% endraw %}}");
     }
     vec![Prerequisite {
+        source: None,
         title: "Allow access for mail apps".into(),
         body: body + "\n",
     }]
@@ -838,6 +856,7 @@ fn server(el: &Element, notes: &mut Vec<Note>) -> Option<(&'static str, Server)>
             auth,
             password: None,
             username,
+            source: None,
         },
     ))
 }

@@ -5,14 +5,16 @@
 
 mod client;
 mod content;
+mod date;
 mod provider;
 mod site;
 
 pub use client::{Client, ClientData, Vocabulary};
 pub use content::{Entry, FaqEntry, FrontMatter, Guide, GuideOverride, Page, Placement, TroubleshootingEntry};
+pub use date::Date;
 pub use provider::{
-    Auth, DOMAIN_SLOT, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData,
-    RuleAllowance, Security, Server, Servers, UsernameForm,
+    Auth, CheckedHow, DOMAIN_SLOT, DocLink, FactSource, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider,
+    ProviderData, RuleAllowance, Security, Server, Servers, UsernameForm,
 };
 pub use site::{Minify, Site, SiteConfig};
 

@@ -50,6 +50,11 @@ pub struct ProviderData {
     /// Show the RFC 6186 SRV records for the provider's domains.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dns_records: bool,
+    /// Where the facts come from: each source with the day someone last compared the data with
+    /// it. Provider pages say "Checked against <source> on <date>"; `check` warns when there is
+    /// none or the newest date is older than the site's limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<FactSource>,
     /// Links to the provider's documentation, for readers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documentation: Vec<DocLink>,
@@ -92,6 +97,9 @@ pub struct Server {
     /// (an IMAP server that takes only OAuth2 beside an SMTP server that takes a password).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<PasswordKind>,
+    /// The `id` of the source in `sources:` these settings come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// What to type as the username: `address`, `local-part`, `domain`, or any text with %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%.
     #[serde(default)]
     pub username: UsernameForm,
@@ -400,6 +408,46 @@ pub struct PasswordRules {
     pub notes: Option<String>,
 }
 
+/// A page the provider's facts were compared with.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactSource {
+    /// A short name facts use to point at this source (`source: google-app-passwords`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The page's address.
+    pub url: String,
+    /// The page's title, as readers see it in "Checked against <title>".
+    pub title: String,
+    /// `YYYY-MM-DD`: the day someone compared the data with this source; missing = never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
+    /// How it was compared: against the live page, or a stored copy of it.
+    #[serde(default)]
+    pub how: CheckedHow,
+}
+
+/// How a source was read when the data was compared with it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckedHow {
+    /// The vendor's page as it was on the web that day.
+    #[default]
+    LivePage,
+    /// A stored copy of the page (an archive, a mirror), which may be older than the live one.
+    StoredCopy,
+}
+
+impl CheckedHow {
+    /// In words, for pages.
+    pub fn words(self) -> &'static str {
+        match self {
+            CheckedHow::LivePage => "the live page",
+            CheckedHow::StoredCopy => "a stored copy",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prerequisite {
@@ -407,6 +455,9 @@ pub struct Prerequisite {
     pub title: String,
     /// Markdown with Tera expressions ({{ imap.host }}): what to do.
     pub body: String,
+    /// The `id` of the source in `sources:` this step comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

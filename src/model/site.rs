@@ -35,6 +35,13 @@ pub struct SiteConfig {
     /// How pages are minified: `whitespace` (the default), `full` or `off`.
     #[serde(default)]
     pub minify: Minify,
+    /// How many months a provider's newest source check may be old before `source-stale` warns.
+    #[serde(default = "default_source_max_age")]
+    pub source_max_age_months: u32,
+}
+
+fn default_source_max_age() -> u32 {
+    12
 }
 
 /// How the pages of a build are minified (`minify:` in site.yaml; see `write::minify`).
@@ -96,6 +103,9 @@ pub struct Site {
     /// Slugs of provider files that exist but failed to load. Their load error is reported;
     /// references to them are not reported again as unknown.
     pub unloaded_providers: Vec<String>,
+    /// The day the site is judged on (`check --today`, else the system date): source dates
+    /// are compared with it.
+    pub today: super::Date,
 }
 
 impl Site {

@@ -187,6 +187,17 @@ pub struct ProviderView<'a> {
     pub files: Vec<FileLink>,
     pub dns: Vec<DnsRecord>,
     pub documentation: Vec<LinkView<'a>>,
+    /// "Checked against <title> on <date>", newest first.
+    pub sources: Vec<SourceView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+    pub checked: Option<&'a str>,
+    /// "the live page" or "a stored copy".
+    pub how: &'static str,
 }
 
 #[derive(Serialize)]
@@ -530,6 +541,21 @@ pub fn provider_view<'a>(
         troubleshooting: views.trouble(Some(p))?,
         files: extras.files.clone(),
         dns: extras.dns.clone(),
+        sources: {
+            let mut list: Vec<SourceView> = d
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    url: &s.url,
+                    title: &s.title,
+                    checked: s.checked.as_deref(),
+                    how: s.how.words(),
+                })
+                .collect();
+            // ISO dates sort as text; undated sources last.
+            list.sort_by(|a, b| b.checked.cmp(&a.checked));
+            list
+        },
         documentation: d
             .documentation
             .iter()
