@@ -13,6 +13,7 @@ mod hostnames;
 mod links;
 mod ports;
 mod prose;
+mod same_sign_in;
 mod security;
 mod sources;
 mod structure;
@@ -61,6 +62,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("faq", faq::check),
     ("data", data::check),
     ("sources", sources::check),
+    ("same-sign-in", same_sign_in::check),
 ];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.

@@ -754,5 +754,6 @@ pub fn neutral_vocabulary() -> Vocabulary {
             .map(|s| ((*s).into(), s.label().to_string()))
             .collect(),
         auth_values: Auth::ALL.iter().map(|a| ((*a).into(), a.label().to_string())).collect(),
+        same_as_incoming: None,
     }
 }
