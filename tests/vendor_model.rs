@@ -280,3 +280,19 @@ fn bundled_provider_pages_say_what_they_were_checked_against_and_when() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn the_corrected_content_says_what_the_vendors_say() {
+    let out = common::bundled_site();
+    let gmail = common::page(out, "gmail/index.html");
+    let before = common::text(gmail.select(&common::sel("#before-you-start")).next().expect("prerequisites"));
+    assert!(before.contains("Turn on POP (only if you use POP)"), "{before}");
+    assert!(before.contains("pop.gmail.com"), "{before}");
+    let password = common::text(gmail.select(&common::sel("#password")).next().expect("#password"));
+    assert!(password.contains("Google revokes your app passwords"), "{password}");
+    let faq = std::fs::read_to_string(out.join("faq/index.html")).expect("FAQ page");
+    assert!(!faq.contains("gives access to mail only"));
+    assert!(!faq.contains("no longer has such a switch"));
+    let icloud = std::fs::read_to_string(out.join("icloud/outlook/index.html")).expect("guide");
+    assert!(!icloud.contains("Use same settings as my incoming mail server"));
+}
