@@ -285,7 +285,12 @@ fn bundled_provider_pages_say_what_they_were_checked_against_and_when() {
 fn the_corrected_content_says_what_the_vendors_say() {
     let out = common::bundled_site();
     let gmail = common::page(out, "gmail/index.html");
-    let before = common::text(gmail.select(&common::sel("#before-you-start")).next().expect("prerequisites"));
+    let before = common::text(
+        gmail
+            .select(&common::sel("#before-you-start"))
+            .next()
+            .expect("prerequisites"),
+    );
     assert!(before.contains("Turn on POP (only if you use POP)"), "{before}");
     assert!(before.contains("pop.gmail.com"), "{before}");
     let password = common::text(gmail.select(&common::sel("#password")).next().expect("#password"));
