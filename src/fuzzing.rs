@@ -74,6 +74,7 @@ pub fn guide(site: &Path, data: &[u8]) {
         base_url: None,
         deny_warnings: false,
         list_changes: false,
+        today: None,
     });
     let _ = std::fs::write(&path, before);
 }

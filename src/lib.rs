@@ -71,12 +71,19 @@ impl Checked {
 
 /// Load, model and check: everything short of rendering.
 pub fn check_site(root: &Path) -> Checked {
-    let loaded = load::load_site(root);
+    check_site_on(root, None)
+}
+
+/// [`check_site`] as on the day `today` (`check --today`); `None` is the system date.
+pub fn check_site_on(root: &Path, today: Option<model::Date>) -> Checked {
+    let mut loaded = load::load_site(root);
+    if let (Some(site), Some(day)) = (&mut loaded.site, today) {
+        site.today = day;
+    }
     let mut checked = check_loaded(loaded.site, loaded.diagnostics);
     check_theme(&mut checked);
     checked
 }
-
 /// Loads the site's theme as `build` does and adds its errors (a missing theme, a template that
 /// does not parse, a template it needs that is gone), so `check` gives `build`'s verdict.
 pub fn check_theme(checked: &mut Checked) {
@@ -137,6 +144,8 @@ pub struct BuildOptions {
     pub deny_warnings: bool,
     /// Compare each page with the output it replaces, for [`Built::changes`] (a read per page).
     pub list_changes: bool,
+    /// The day the sources' dates are judged on (`--today`); `None` is the system date.
+    pub today: Option<model::Date>,
 }
 
 /// What a successful build did.
@@ -318,7 +327,10 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildFailure> {
 /// any finding), and providers whose servers all agreed show the date.
 pub fn build_site_with_live(opts: &BuildOptions, live_results: Option<&Path>) -> Result<Built, BuildFailure> {
     let start = Instant::now();
-    let loaded = load::load_site(&opts.root);
+    let mut loaded = load::load_site(&opts.root);
+    if let (Some(site), Some(day)) = (&mut loaded.site, opts.today) {
+        site.today = day;
+    }
     let base_url = opts.base_url.as_deref();
     let (mut checked, mut prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, plan| {
         Prepared::new(site, plan, base_url)

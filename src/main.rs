@@ -60,6 +60,9 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Judge source dates as on this day (YYYY-MM-DD) [default: the system date].
+        #[arg(long, value_parser = parse_date)]
+        today: Option<mailguide::model::Date>,
         /// How to report findings (JSON also carries the page count, the time and the changed pages).
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
@@ -82,6 +85,9 @@ enum Command {
         deny_warnings: bool,
         #[command(flatten)]
         live: LiveArgs,
+        /// Judge source dates as on this day (YYYY-MM-DD) [default: the system date].
+        #[arg(long, value_parser = parse_date)]
+        today: Option<mailguide::model::Date>,
     },
     /// Build the site into memory and serve it; rebuild on every change and reload the browser.
     Serve {
@@ -221,7 +227,15 @@ enum ImportSource {
         /// Replace provider files that already exist.
         #[arg(long)]
         force: bool,
+        /// The day the files were taken from the ISPDB (YYYY-MM-DD), recorded as the source's
+        /// check date.
+        #[arg(long, value_parser = parse_date)]
+        checked: Option<mailguide::model::Date>,
     },
+}
+
+fn parse_date(text: &str) -> Result<mailguide::model::Date, String> {
+    mailguide::model::Date::parse(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -232,6 +246,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             deny_warnings,
+            today,
             format,
             verbose,
             live_results,
@@ -243,6 +258,7 @@ fn main() -> ExitCode {
                 base_url,
                 deny_warnings,
                 list_changes: verbose || format == Format::Json,
+                today,
             };
             commands::build::run(&opts, format, verbose, live_results.as_deref())
         }
@@ -251,7 +267,8 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
             live,
-        } => commands::check::run(&root, format.into(), deny_warnings, live.into_live().as_ref()),
+            today,
+        } => commands::check::run(&root, format.into(), deny_warnings, live.into_live().as_ref(), today),
         Command::Serve {
             root,
             port,
@@ -275,8 +292,17 @@ fn main() -> ExitCode {
         }
         Command::Schema { output, root } => commands::schema::run(&output.unwrap_or_else(|| root.join("schemas"))),
         Command::Import {
-            source: ImportSource::Ispdb { paths, root, force },
-        } => commands::import::ispdb(&paths, &mailguide::import::ispdb::ImportOptions { root, force }),
+            source:
+                ImportSource::Ispdb {
+                    paths,
+                    root,
+                    force,
+                    checked,
+                },
+        } => commands::import::ispdb(
+            &paths,
+            &mailguide::import::ispdb::ImportOptions { root, force, checked },
+        ),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "mailguide", &mut std::io::stdout());
             commands::EXIT_OK

@@ -337,6 +337,12 @@ theme: default
 # deploy: [netlify]
 # The mail apps to publish, in this order (omit the key to publish every client, by name).
 clients: [thunderbird]
+# The example provider is made up, so it has no vendor page to cite. Once your providers list
+# the pages their facts come from (`sources:`, see docs/content.md), remove these two lines:
+# `check` then warns about a provider without sources or not checked for 12 months.
+checks:
+  source-missing: off
+  source-stale: off
 "#;
 
 const INIT_PROVIDER: &str = r#"# An example provider: replace it with yours, or add more with `mailguide new provider NAME`.
@@ -453,6 +459,11 @@ no_pop3: {name} offers IMAP only.   # or add a pop3: list above and remove this 
 password:
   kind: account                 # account | app-password | oauth2 | account-or-app-password
   # app_password_url: https://...
+# sources:                      # where the facts come from, and when you last compared them
+#   - url: https://...
+#     title: {name} help: mail app settings
+#     checked: 2026-01-31       # YYYY-MM-DD
+#     how: live-page            # live-page | stored-copy
 # prerequisites:                # things to do before setting up any mail app
 #   - title: Turn on IMAP access
 #     body: |

@@ -57,17 +57,25 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     out
 }
 
-/// The password kind tells readers what to type; the servers' auth methods say what works.
+/// The password kind tells readers what to type; the servers' auth methods say what works. Each
+/// server is judged by its own kind (its `password:`, else the provider's `password.kind`), so a
+/// provider whose IMAP takes only OAuth2 and whose SMTP takes a password can be described.
 fn password_and_auth(p: &Provider, out: &mut Vec<Diagnostic>) {
-    let kind = p.data.password.kind;
     for protocol in Protocol::ALL {
         for (i, s) in p.servers(protocol).iter().enumerate() {
+            let kind = p.password_kind(s);
+            let own_kind = format!("servers.{}[{i}].password", protocol.id());
+            let (kind_key, kind_path) = if s.password.is_some() {
+                (format!("`{own_kind}`"), own_kind.clone())
+            } else {
+                ("`password.kind`".to_string(), "password.kind".to_string())
+            };
             // A server without `auth:` takes a password by default: point at the password rules.
             let auth_path = format!("servers.{}[{i}].auth", protocol.id());
             let at = if p.source.spans.get(&auth_path).is_some() {
                 p.source.locate(&auth_path)
             } else {
-                p.source.locate("password.kind")
+                p.source.locate(&kind_path)
             };
             let has_oauth = s.auth.contains(&Auth::OAuth2);
             let only_oauth = !s.auth.is_empty() && s.auth.iter().all(|a| *a == Auth::OAuth2);
@@ -76,13 +84,15 @@ fn password_and_auth(p: &Provider, out: &mut Vec<Diagnostic>) {
                     Diagnostic::error(
                         "password-kind-auth",
                         format!(
-                            "`password.kind` is oauth2, but the {} server {} offers no OAuth2 sign-in",
+                            "{kind_key} is oauth2, but the {} server {} offers no OAuth2 sign-in",
                             protocol.name(),
                             s.host
                         ),
                     )
                     .at(at)
-                    .help("add `oauth2` to this server's `auth:`, or set `password.kind` to what the servers accept")
+                    .help(format!(
+                        "add `oauth2` to this server's `auth:`, or set {kind_key} to what the server accepts"
+                    ))
                     .for_provider(&p.slug),
                 );
             } else if kind != PasswordKind::OAuth2 && only_oauth {
@@ -90,14 +100,16 @@ fn password_and_auth(p: &Provider, out: &mut Vec<Diagnostic>) {
                     Diagnostic::error(
                         "password-kind-auth",
                         format!(
-                            "the {} server {} only accepts OAuth2, but `password.kind` is {}: readers are told to type a password",
+                            "the {} server {} only accepts OAuth2, but {kind_key} is {}: readers are told to type a password",
                             protocol.name(),
                             s.host,
                             kind.id()
                         ),
                     )
                     .at(at)
-                    .help("set `password.kind: oauth2`, or add the password methods the server accepts to `auth:`")
+                    .help(format!(
+                        "set `{own_kind}: oauth2` for this server alone or `password.kind: oauth2` for the whole provider, or add the password methods it accepts to `auth:`"
+                    ))
                     .for_provider(&p.slug),
                 );
             }

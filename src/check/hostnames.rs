@@ -107,7 +107,13 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     for p in &site.providers {
         for protocol in Protocol::ALL {
             for (i, s) in p.servers(protocol).iter().enumerate() {
-                if let Some(problem) = name_problem(&s.host) {
+                // A template is judged as the name it gives for an address at example.com.
+                let name = s.host_for("example.com");
+                let problem = name_problem(&name).or_else(|| {
+                    (name.contains('{') || name.contains('}'))
+                        .then(|| "has a `{...}` other than `{domain}`".to_string())
+                });
+                if let Some(problem) = problem {
                     out.push(
                         Diagnostic::error(
                             "hostname-invalid",

@@ -13,7 +13,9 @@ mod hostnames;
 mod links;
 mod ports;
 mod prose;
+mod same_sign_in;
 mod security;
+mod sources;
 mod structure;
 mod templates;
 mod text;
@@ -62,6 +64,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("links", links::check),
     ("faq", faq::check),
     ("data", data::check),
+    ("sources", sources::check),
+    ("same-sign-in", same_sign_in::check),
 ];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.

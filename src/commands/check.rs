@@ -13,7 +13,13 @@ pub struct Live {
     pub save_results: Option<PathBuf>,
 }
 
-pub fn run(root: &Path, format: Format, deny_warnings: bool, live: Option<&Live>) -> i32 {
+pub fn run(
+    root: &Path,
+    format: Format,
+    deny_warnings: bool,
+    live: Option<&Live>,
+    today: Option<crate::model::Date>,
+) -> i32 {
     if !root.is_dir() {
         eprintln!(
             "error: the root folder {} does not exist or is not a folder",
@@ -21,7 +27,7 @@ pub fn run(root: &Path, format: Format, deny_warnings: bool, live: Option<&Live>
         );
         return EXIT_TOOL;
     }
-    let mut checked = crate::check_site(root);
+    let mut checked = crate::check_site_on(root, today);
     if let (Some(live), Some(site)) = (live, &checked.site) {
         let report = match crate::live::run(site, &live.options) {
             Ok(report) => report,

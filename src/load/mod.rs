@@ -251,6 +251,7 @@ pub fn load_site(root: &Path) -> Loaded {
         troubleshooting,
         pages,
         unloaded_providers,
+        today: crate::model::Date::system_today(),
     });
     Loaded { site, diagnostics }
 }

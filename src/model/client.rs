@@ -61,6 +61,11 @@ pub struct Vocabulary {
     /// The client's word for each authentication method it offers.
     #[serde(default)]
     pub auth_values: BTreeMap<AuthKey, String>,
+    /// The app's words for signing in to the outgoing server with the incoming server's user name
+    /// and password (Outlook: "Use same settings as my incoming mail server"). Prose that tells
+    /// readers to choose it is an error for a provider whose two sign-ins differ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as_incoming: Option<String>,
 }
 
 fn default_password() -> String {

@@ -5,6 +5,7 @@
 
 mod client;
 mod content;
+mod date;
 mod lines;
 mod provider;
 mod site;
@@ -12,10 +13,11 @@ mod spans;
 
 pub use client::{Client, ClientData, Vocabulary};
 pub use content::{Entry, FaqEntry, FrontMatter, Guide, GuideOverride, Page, Placement, TroubleshootingEntry};
+pub use date::Date;
 pub use lines::LineIndex;
 pub use provider::{
-    Auth, DocLink, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider, ProviderData, RuleAllowance,
-    Security, Server, Servers, UsernameForm,
+    Auth, CheckedHow, DOMAIN_SLOT, DocLink, FactSource, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider,
+    ProviderData, RuleAllowance, Security, Server, Servers, UsernameForm,
 };
 pub use site::{Host, Limits, Minify, Site, SiteConfig};
 pub use spans::{Span, Spans};

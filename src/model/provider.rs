@@ -16,6 +16,10 @@ pub struct ProviderData {
     pub short_name: Option<String>,
     /// The email domains served by this provider, e.g. `[icloud.com, me.com]`.
     pub domains: Vec<String>,
+    /// The provider serves addresses at any customer domain (a hosting company): `domains` lists
+    /// only examples, and a host written as `mail.{domain}` is shown as "mail.<your domain>".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open_domains: bool,
     /// The provider's own help page about mail settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_url: Option<String>,
@@ -46,6 +50,11 @@ pub struct ProviderData {
     /// Show the RFC 6186 SRV records for the provider's domains.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dns_records: bool,
+    /// Where the facts come from: each source with the day someone last compared the data with
+    /// it. Provider pages say "Checked against <source> on <date>"; `check` warns when there is
+    /// none or the newest date is older than the site's limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<FactSource>,
     /// Links to the provider's documentation, for readers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documentation: Vec<DocLink>,
@@ -72,19 +81,49 @@ pub struct Servers {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
-    /// The server's host name, e.g. `imap.mail.me.com`.
+    /// The server's host name, e.g. `imap.mail.me.com`; `{domain}` stands for the domain of the
+    /// reader's address where the provider names servers after it (`mail.{domain}`).
     pub host: String,
     /// The port, e.g. 993 (IMAP with TLS) or 587 (SMTP submission with STARTTLS).
     // Kept wider than `u16` so an out-of-range port is a check finding, not a parse error.
     pub port: u32,
     /// `tls` (implicit TLS, "SSL/TLS"), `starttls` or `none`.
     pub security: Security,
-    /// Authentication methods the server accepts, preferred first; defaults to `[password]`.
+    /// Authentication methods the server accepts, in the vendor's order of preference (the one
+    /// the vendor recommends first: guides and tables lead with it); defaults to `[password]`.
     #[serde(default = "default_auth")]
     pub auth: Vec<Auth>,
+    /// Which secret this server takes, where it differs from the provider's `password.kind`
+    /// (an IMAP server that takes only OAuth2 beside an SMTP server that takes a password).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<PasswordKind>,
+    /// The `id` of the source in `sources:` these settings come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// What to type as the username: `address`, `local-part`, `domain`, or any text with %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%.
     #[serde(default)]
     pub username: UsernameForm,
+}
+
+/// What a host name template writes for the reader's domain.
+pub const DOMAIN_SLOT: &str = "{domain}";
+
+impl Server {
+    /// Whether the host name is built from the reader's domain (`mail.{domain}`).
+    pub fn host_is_template(&self) -> bool {
+        self.host.contains(DOMAIN_SLOT)
+    }
+
+    /// The host name for an address at `domain`.
+    pub fn host_for(&self, domain: &str) -> String {
+        self.host.replace(DOMAIN_SLOT, domain)
+    }
+
+    /// The host in the autoconfig placeholder form (`mail.%EMAILDOMAIN%`), which Thunderbird
+    /// fills in itself.
+    pub fn host_placeholder(&self) -> String {
+        self.host.replace(DOMAIN_SLOT, "%EMAILDOMAIN%")
+    }
 }
 
 fn default_auth() -> Vec<Auth> {
@@ -359,6 +398,46 @@ pub struct PasswordRules {
     pub notes: Option<String>,
 }
 
+/// A page the provider's facts were compared with.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactSource {
+    /// A short name facts use to point at this source (`source: google-app-passwords`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The page's address.
+    pub url: String,
+    /// The page's title, as readers see it in "Checked against <title>".
+    pub title: String,
+    /// `YYYY-MM-DD`: the day someone compared the data with this source; missing = never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
+    /// How it was compared: against the live page, or a stored copy of it.
+    #[serde(default)]
+    pub how: CheckedHow,
+}
+
+/// How a source was read when the data was compared with it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckedHow {
+    /// The vendor's page as it was on the web that day.
+    #[default]
+    LivePage,
+    /// A stored copy of the page (an archive, a mirror), which may be older than the live one.
+    StoredCopy,
+}
+
+impl CheckedHow {
+    /// In words, for pages.
+    pub fn words(self) -> &'static str {
+        match self {
+            CheckedHow::LivePage => "the live page",
+            CheckedHow::StoredCopy => "a stored copy",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prerequisite {
@@ -366,6 +445,9 @@ pub struct Prerequisite {
     pub title: String,
     /// Markdown with Tera expressions ({{ imap.host }}): what to do.
     pub body: String,
+    /// The `id` of the source in `sources:` this step comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -403,6 +485,55 @@ impl Provider {
             Protocol::Pop3 => &self.data.servers.pop3,
             Protocol::Smtp => &self.data.servers.smtp,
         }
+    }
+
+    /// Which secret a server takes: its own `password:`, else the provider's `password.kind`.
+    pub fn password_kind(&self, server: &Server) -> PasswordKind {
+        server.password.unwrap_or(self.data.password.kind)
+    }
+
+    /// The password kind of the server guides use for incoming mail (IMAP, else POP3), else the
+    /// provider's; what "the password" means in a guide's opening.
+    pub fn incoming_password_kind(&self) -> PasswordKind {
+        self.preferred(Protocol::Imap)
+            .or_else(|| self.preferred(Protocol::Pop3))
+            .map(|s| self.password_kind(s))
+            .unwrap_or(self.data.password.kind)
+    }
+
+    /// The one literal host name of a server, where there is one: a plain host, or a template
+    /// for a provider with exactly one domain (and no open-ended ones).
+    pub fn fixed_host(&self, s: &Server) -> Option<String> {
+        if !s.host_is_template() {
+            return Some(s.host.clone());
+        }
+        match self.data.domains.as_slice() {
+            [only] if !self.data.open_domains => Some(s.host_for(only)),
+            _ => None,
+        }
+    }
+
+    /// The host as pages show it: the literal name, or "mail.<your domain>" where it depends on
+    /// the reader's domain.
+    pub fn host_display(&self, s: &Server) -> String {
+        self.fixed_host(s)
+            .unwrap_or_else(|| s.host.replace(DOMAIN_SLOT, "<your domain>"))
+    }
+
+    /// The host for each listed domain, for a templated host (empty for a plain one).
+    pub fn hosts_by_domain(&self, s: &Server) -> Vec<(String, String)> {
+        if !s.host_is_template() {
+            return vec![];
+        }
+        self.data.domains.iter().map(|d| (d.clone(), s.host_for(d))).collect()
+    }
+
+    /// Whether the vendor recommends OAuth2 for incoming mail: the preferred incoming server
+    /// lists it first.
+    pub fn oauth2_first(&self) -> bool {
+        self.preferred(Protocol::Imap)
+            .or_else(|| self.preferred(Protocol::Pop3))
+            .is_some_and(|s| s.auth.first() == Some(&Auth::OAuth2))
     }
 
     /// The first server of a protocol is the one guides recommend.

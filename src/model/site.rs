@@ -49,6 +49,13 @@ pub struct SiteConfig {
     /// Days after which `build --live-results` ignores a server's observation (default 30).
     #[serde(default = "default_live_results_max_age")]
     pub live_results_max_age: u32,
+    /// How many months a provider's newest source check may be old before `source-stale` warns.
+    #[serde(default = "default_source_max_age")]
+    pub source_max_age_months: u32,
+}
+
+fn default_source_max_age() -> u32 {
+    12
 }
 
 fn default_live_results_max_age() -> u32 {
@@ -159,6 +166,9 @@ pub struct Site {
     /// Slugs of provider files that exist but failed to load. Their load error is reported;
     /// references to them are not reported again as unknown.
     pub unloaded_providers: Vec<String>,
+    /// The day the site is judged on (`check --today`, else the system date): source dates
+    /// are compared with it.
+    pub today: super::Date,
 }
 
 impl Site {

@@ -28,6 +28,12 @@ pub fn possible(p: &Provider) -> bool {
 /// The provider's `config-v1.1.xml`, or `None` when it has no incoming server. Servers keep the
 /// data's order within a protocol; IMAP comes before POP3, as guides prefer it.
 pub fn config(p: &Provider, language: &str) -> Option<String> {
+    config_for(p, language, None)
+}
+
+/// The file for one of the provider's domains: hosts built from the reader's domain carry that
+/// domain literally (the provider-level file keeps `%EMAILDOMAIN%` for the client to fill in).
+pub fn config_for(p: &Provider, language: &str, domain: Option<&str>) -> Option<String> {
     if !possible(p) {
         return None;
     }
@@ -49,7 +55,11 @@ pub fn config(p: &Provider, language: &str) -> Option<String> {
     );
     for proto in Protocol::ALL {
         for s in p.servers(proto) {
-            server(&mut x, proto, s);
+            let host = match domain {
+                Some(d) => s.host_for(d),
+                None => s.host_placeholder(),
+            };
+            server(&mut x, proto, s, &host);
         }
     }
     for link in &d.documentation {
@@ -68,10 +78,10 @@ pub fn config(p: &Provider, language: &str) -> Option<String> {
     Some(x)
 }
 
-fn server(x: &mut String, proto: Protocol, s: &Server) {
+fn server(x: &mut String, proto: Protocol, s: &Server, host: &str) {
     let element = server_element(proto);
     let _ = writeln!(x, "    <{element} type=\"{}\">", server_type(proto));
-    let _ = writeln!(x, "      <hostname>{}</hostname>", escape_xml(&s.host));
+    let _ = writeln!(x, "      <hostname>{}</hostname>", escape_xml(host));
     let _ = writeln!(x, "      <port>{}</port>", s.port);
     let _ = writeln!(x, "      <socketType>{}</socketType>", socket_type(s.security));
     let _ = writeln!(

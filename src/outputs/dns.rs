@@ -57,7 +57,7 @@ pub fn records(p: &Provider) -> Vec<DnsRecord> {
                 out.push(DnsRecord {
                     name: format!("{}.{domain}.", service(proto, s.security)),
                     kind: "SRV".into(),
-                    value: format!("{priority} 1 {} {}", s.port, fqdn(&s.host)),
+                    value: format!("{priority} 1 {} {}", s.port, fqdn(&s.host_for(domain))),
                 });
             }
         }

@@ -19,9 +19,13 @@ fn schema_url(base_url: &str) -> String {
     format!("{base_url}/{SCHEMA_PATH}")
 }
 
-fn server(s: &Server) -> Value {
-    json!({
-        "host": s.host,
+/// The version of the files' shape: 2 gives each server its own `password` kind.
+pub const SCHEMA_VERSION: u32 = 2;
+
+fn server(p: &Provider, s: &Server) -> Value {
+    let mut v = json!({
+        "password": p.password_kind(s).id(),
+        "host": s.host_placeholder(),
         "port": s.port,
         "security": s.security.id(),
         "auth": s.auth.iter().map(|a| a.id()).collect::<Vec<_>>(),
@@ -32,7 +36,18 @@ fn server(s: &Server) -> Value {
             UsernameForm::Domain => "domain",
             UsernameForm::Custom(_) => "custom",
         },
-    })
+    });
+    let by_domain: Map<String, Value> = p
+        .hosts_by_domain(s)
+        .into_iter()
+        .map(|(d, h)| (d, Value::String(h)))
+        .collect();
+    if !by_domain.is_empty()
+        && let Value::Object(o) = &mut v
+    {
+        o.insert("host_by_domain".into(), Value::Object(by_domain));
+    }
+    v
 }
 
 /// One provider as a JSON object (without `$schema`).
@@ -53,7 +68,10 @@ pub fn provider(p: &Provider, plan: &FilePlan, base_url: &str) -> Value {
     let mut servers = Map::new();
     let mut unavailable = Map::new();
     for proto in Protocol::ALL {
-        servers.insert(proto.id().into(), p.servers(proto).iter().map(server).collect());
+        servers.insert(
+            proto.id().into(),
+            p.servers(proto).iter().map(|s| server(p, s)).collect(),
+        );
         if p.servers(proto).is_empty()
             && let Some(reason) = p.missing_reason(proto)
         {
@@ -115,6 +133,7 @@ fn pretty(v: &Value) -> Vec<u8> {
 pub fn provider_file(p: &Provider, value: &Value, base_url: &str) -> OutputFile {
     let mut o = Map::new();
     o.insert("$schema".into(), json!(schema_url(base_url)));
+    o.insert("schema_version".into(), json!(SCHEMA_VERSION));
     if let Value::Object(fields) = value {
         o.extend(fields.clone());
     }
@@ -125,6 +144,7 @@ pub fn provider_file(p: &Provider, value: &Value, base_url: &str) -> OutputFile 
 pub fn site_file(title: &str, base_url: &str, providers: Vec<Value>) -> OutputFile {
     let doc = json!({
         "$schema": schema_url(base_url),
+        "schema_version": SCHEMA_VERSION,
         "site": {"title": title, "url": format!("{base_url}/")},
         "providers": providers,
     });
@@ -148,10 +168,11 @@ pub fn schema(base_url: &str) -> Value {
         "$defs": {
             "site": {
                 "type": "object",
-                "required": ["site", "providers"],
+                "required": ["schema_version", "site", "providers"],
                 "additionalProperties": false,
                 "properties": {
                     "$schema": url,
+                    "schema_version": {"description": "The version of this shape; 2 added each server's password kind.", "const": SCHEMA_VERSION},
                     "site": {
                         "type": "object",
                         "required": ["title", "url"],
@@ -167,6 +188,7 @@ pub fn schema(base_url: &str) -> Value {
                 "additionalProperties": false,
                 "properties": {
                     "$schema": url,
+                    "schema_version": {"const": SCHEMA_VERSION},
                     "slug": {"type": "string", "pattern": "^[a-z0-9-]+$"},
                     "name": {"type": "string", "minLength": 1},
                     "short_name": {"type": "string", "minLength": 1},
@@ -224,16 +246,22 @@ pub fn schema(base_url: &str) -> Value {
             },
             "server": {
                 "type": "object",
-                "required": ["host", "port", "security", "auth", "username", "username_form"],
+                "required": ["host", "port", "security", "auth", "password", "username", "username_form"],
                 "additionalProperties": false,
                 "properties": {
-                    "host": {"type": "string", "minLength": 1},
+                    "host": {"description": "The host name; %EMAILDOMAIN% stands for the domain of the reader's address where the provider names servers after it.", "type": "string", "minLength": 1},
+                    "host_by_domain": {"description": "For a host with %EMAILDOMAIN%: the host name per listed domain.", "type": "object", "additionalProperties": {"type": "string"}},
                     "port": {"type": "integer", "minimum": 1, "maximum": 65535},
                     "security": {
                         "description": "tls: implicit TLS from the first byte; starttls: upgraded with STARTTLS; none: unencrypted.",
                         "enum": ["tls", "starttls", "none"],
                     },
+                    "password": {
+                        "description": "Which secret this server takes: the provider's kind unless the server has its own.",
+                        "enum": ["account", "app-password", "oauth2", "account-or-app-password"],
+                    },
                     "auth": {
+                        "description": "Sign-in methods, the vendor's recommended one first.",
                         "type": "array",
                         "items": {"enum": ["password", "encrypted-password", "oauth2", "ntlm", "gssapi", "client-cert", "none"]},
                     },

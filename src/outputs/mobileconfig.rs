@@ -47,7 +47,16 @@ pub fn use_ssl(s: Security) -> bool {
     s != Security::None
 }
 
-fn usable(s: &Server) -> Option<&'static str> {
+/// The method the profile can give a server: none where the server takes only OAuth2 sign-in
+/// (its own `password:` or the provider's kind), since the device would ask for a password
+/// that does not exist.
+fn usable(p: &Provider, s: &Server) -> Option<&'static str> {
+    if p.password_kind(s) == PasswordKind::OAuth2 {
+        return None;
+    }
+    // The payload has no placeholder for the reader's domain: a host built from it can only be
+    // written where the provider has one domain.
+    p.fixed_host(s)?;
     s.auth.iter().find_map(|a| apple_auth(*a))
 }
 
@@ -55,16 +64,16 @@ fn usable(s: &Server) -> Option<&'static str> {
 /// authentication Apple can express. `None` when there is none, or when the provider takes only
 /// OAuth2 sign-in (the device would ask for a password that does not exist).
 pub fn choose(p: &Provider) -> Option<Choice<'_>> {
-    if p.data.password.kind == PasswordKind::OAuth2 {
-        return None;
-    }
-    let (incoming_protocol, incoming, incoming_auth) = [Protocol::Imap, Protocol::Pop3]
-        .into_iter()
-        .find_map(|proto| p.servers(proto).iter().find_map(|s| usable(s).map(|a| (proto, s, a))))?;
+    let (incoming_protocol, incoming, incoming_auth) =
+        [Protocol::Imap, Protocol::Pop3].into_iter().find_map(|proto| {
+            p.servers(proto)
+                .iter()
+                .find_map(|s| usable(p, s).map(|a| (proto, s, a)))
+        })?;
     let (outgoing, outgoing_auth) = p
         .servers(Protocol::Smtp)
         .iter()
-        .find_map(|s| usable(s).map(|a| (s, a)))?;
+        .find_map(|s| usable(p, s).map(|a| (s, a)))?;
     Some(Choice {
         incoming,
         incoming_protocol,
@@ -98,7 +107,7 @@ pub fn description(p: &Provider) -> Option<String> {
     Some(format!(
         "Sets up {} in Mail on iPhone, iPad and Mac. Your device asks for your email address, user name and password.{username} For the password, use {}.",
         p.data.name,
-        p.data.password.kind.phrase()
+        p.password_kind(c.incoming).phrase()
     ))
 }
 
@@ -164,7 +173,8 @@ pub fn profile(p: &Provider, organization: &str, base_url: &str) -> Option<Vec<u
     put(
         &mut mail,
         "IncomingMailServerHostName",
-        Value::from(c.incoming.host.clone()),
+        // `choose` took only servers with one literal host.
+        Value::from(p.fixed_host(c.incoming).unwrap_or_else(|| c.incoming.host.clone())),
     );
     put(&mut mail, "IncomingMailServerPortNumber", Value::from(c.incoming.port));
     put(
@@ -183,7 +193,7 @@ pub fn profile(p: &Provider, organization: &str, base_url: &str) -> Option<Vec<u
     put(
         &mut mail,
         "OutgoingMailServerHostName",
-        Value::from(c.outgoing.host.clone()),
+        Value::from(p.fixed_host(c.outgoing).unwrap_or_else(|| c.outgoing.host.clone())),
     );
     put(&mut mail, "OutgoingMailServerPortNumber", Value::from(c.outgoing.port));
     put(

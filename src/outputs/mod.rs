@@ -156,8 +156,16 @@ pub fn provider_files(
             format!("{}/{}", p.slug, autoconfig::FILE_NAME),
             xml.clone(),
         ));
+        let templated = crate::model::Protocol::ALL
+            .iter()
+            .any(|proto| p.servers(*proto).iter().any(|s| s.host_is_template()));
         for d in &plan.autoconfig_domains {
-            out.push(OutputFile::new(autoconfig::domain_path(d), xml.clone()));
+            let file = if templated {
+                autoconfig::config_for(p, &site.config.language, Some(d)).unwrap_or_else(|| xml.clone())
+            } else {
+                xml.clone()
+            };
+            out.push(OutputFile::new(autoconfig::domain_path(d), file));
         }
     }
     if plan.profile

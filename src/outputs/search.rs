@@ -95,9 +95,16 @@ pub fn entries(site: &Site, plan: &Plan, views: &EntryViews) -> Vec<Entry> {
         }
         for proto in Protocol::ALL {
             for s in p.servers(proto) {
-                let host = s.host.to_ascii_lowercase();
-                if !keywords.contains(&host) {
-                    keywords.push(host);
+                let hosts = if s.host_is_template() {
+                    p.hosts_by_domain(s).into_iter().map(|(_, h)| h).collect()
+                } else {
+                    vec![s.host.clone()]
+                };
+                for host in hosts {
+                    let host = host.to_ascii_lowercase();
+                    if !keywords.contains(&host) {
+                        keywords.push(host);
+                    }
                 }
             }
         }

@@ -349,12 +349,29 @@ pub struct ServerWords<'a> {
     pub security: Cow<'a, str>,
     pub security_id: &'static str,
     pub username: Cow<'a, str>,
+    /// The client's word for the password method manual steps use (the first method that is
+    /// not OAuth2, else the first).
     pub auth: Cow<'a, str>,
     pub oauth2: bool,
+    /// The client's word for the method the vendor recommends (the first of `auth:`).
+    pub recommended: Cow<'a, str>,
+    /// That method's id (`oauth2`, `password`, ...), for `{% if %}`.
+    pub recommended_id: &'static str,
+    /// Which secret this server takes (its `password:`, else the provider's kind).
+    pub password_kind: &'static str,
+    /// What to type in this server's password field, in words.
+    pub password: &'static str,
 }
 
 impl<'a> ServerWords<'a> {
-    pub fn new(server: &'a Server, protocol: Protocol, words: Option<&'a Vocabulary>) -> Self {
+    pub fn new(
+        server: &'a Server,
+        protocol: Protocol,
+        words: Option<&'a Vocabulary>,
+        password_kind: PasswordKind,
+        host: String,
+    ) -> Self {
+        let first = server.auth.first().copied();
         let auth = server
             .auth
             .iter()
@@ -362,7 +379,7 @@ impl<'a> ServerWords<'a> {
             .find(|a| *a != Auth::OAuth2)
             .or(server.auth.first().copied());
         ServerWords {
-            host: Cow::Borrowed(&server.host),
+            host: Cow::Owned(host),
             port: server.port,
             protocol: protocol.name(),
             security: Cow::Borrowed(match words {
@@ -377,6 +394,14 @@ impl<'a> ServerWords<'a> {
                 (_, None) => "",
             }),
             oauth2: server.auth.contains(&Auth::OAuth2),
+            recommended: Cow::Borrowed(match (words, first) {
+                (Some(w), Some(a)) => w.auth_word(a),
+                (None, Some(a)) => a.label(),
+                (_, None) => "",
+            }),
+            recommended_id: first.map(Auth::id).unwrap_or(""),
+            password_kind: password_kind.id(),
+            password: password_kind.phrase(),
         }
     }
 
@@ -412,7 +437,7 @@ struct ClientWords<'a> {
 /// and [`Variables::forget_unseen`] name a path by its index here, so that what a template may
 /// do with each is a table lookup (`plan::skeleton::Mask`). Each server's own path is followed
 /// by its fields, in [`ServerWords`]' order.
-pub const PATHS: [&str; 46] = [
+pub const PATHS: [&str; 62] = [
     "provider",
     "provider.name",
     "provider.short_name",
@@ -432,6 +457,10 @@ pub const PATHS: [&str; 46] = [
     "imap.username",
     "imap.auth",
     "imap.oauth2",
+    "imap.recommended",
+    "imap.recommended_id",
+    "imap.password_kind",
+    "imap.password",
     "pop3",
     "pop3.host",
     "pop3.port",
@@ -441,6 +470,10 @@ pub const PATHS: [&str; 46] = [
     "pop3.username",
     "pop3.auth",
     "pop3.oauth2",
+    "pop3.recommended",
+    "pop3.recommended_id",
+    "pop3.password_kind",
+    "pop3.password",
     "smtp",
     "smtp.host",
     "smtp.port",
@@ -450,6 +483,10 @@ pub const PATHS: [&str; 46] = [
     "smtp.username",
     "smtp.auth",
     "smtp.oauth2",
+    "smtp.recommended",
+    "smtp.recommended_id",
+    "smtp.password_kind",
+    "smtp.password",
     "incoming",
     "incoming.host",
     "incoming.port",
@@ -459,15 +496,19 @@ pub const PATHS: [&str; 46] = [
     "incoming.username",
     "incoming.auth",
     "incoming.oauth2",
+    "incoming.recommended",
+    "incoming.recommended_id",
+    "incoming.password_kind",
+    "incoming.password",
 ];
 
 /// The index in [`PATHS`] of a server variable's own path.
 fn server_base(name: &str) -> usize {
     match name {
         "imap" => 10,
-        "pop3" => 19,
-        "smtp" => 28,
-        _ => 37,
+        "pop3" => 23,
+        "smtp" => 36,
+        _ => 49,
     }
 }
 
@@ -533,8 +574,10 @@ impl<'a> Variables<'a> {
         });
         for protocol in Protocol::ALL {
             if let Some(server) = p.preferred(protocol) {
-                vars.servers
-                    .push((protocol.id(), ServerWords::new(server, protocol, words)));
+                vars.servers.push((
+                    protocol.id(),
+                    ServerWords::new(server, protocol, words, p.password_kind(server), p.host_display(server)),
+                ));
             }
         }
         if let Some((server, protocol)) = p
@@ -542,10 +585,14 @@ impl<'a> Variables<'a> {
             .map(|s| (s, Protocol::Imap))
             .or_else(|| p.preferred(Protocol::Pop3).map(|s| (s, Protocol::Pop3)))
         {
-            vars.servers
-                .push(("incoming", ServerWords::new(server, protocol, words)));
+            vars.servers.push((
+                "incoming",
+                ServerWords::new(server, protocol, words, p.password_kind(server), p.host_display(server)),
+            ));
         }
-        vars.password = Some(Cow::Borrowed(password_phrase(p.data.password.kind)));
+        // What "the password" means in a guide: the incoming server's (mit.edu's IMAP takes
+        // OAuth2 while its SMTP takes a password; the guide's opening is about reading mail).
+        vars.password = Some(Cow::Borrowed(password_phrase(p.incoming_password_kind())));
         vars
     }
 
@@ -618,6 +665,10 @@ impl<'a> Variables<'a> {
             forget(&mut server.username, base + 6, &sees);
             forget(&mut server.auth, base + 7, &sees);
             forget(&mut server.oauth2, base + 8, &sees);
+            forget(&mut server.recommended, base + 9, &sees);
+            forget(&mut server.recommended_id, base + 10, &sees);
+            forget(&mut server.password_kind, base + 11, &sees);
+            forget(&mut server.password, base + 12, &sees);
         }
         if !sees(9) {
             self.password = None;
@@ -687,5 +738,6 @@ pub fn neutral_vocabulary() -> Vocabulary {
             .map(|s| ((*s).into(), s.label().to_string()))
             .collect(),
         auth_values: Auth::ALL.iter().map(|a| ((*a).into(), a.label().to_string())).collect(),
+        same_as_incoming: None,
     }
 }

@@ -62,25 +62,47 @@ impl<'a> ClientLink<'a> {
 
 #[derive(Serialize)]
 pub struct ServerRow<'a> {
-    pub host: &'a str,
+    /// The host name, or "mail.<your domain>" where it depends on the reader's domain.
+    pub host: String,
+    /// For such a host: the name per listed domain.
+    pub by_domain: Vec<DomainHost>,
+    #[serde(skip)]
+    _server: std::marker::PhantomData<&'a Server>,
     pub port: u32,
     pub security: &'static str,
     pub security_id: &'static str,
+    /// Sign-in methods, the vendor's recommended one first.
     pub auth: Vec<&'static str>,
     pub username: String,
+    /// What this server's password field takes, in words.
+    pub password: &'static str,
 }
 
 impl<'a> ServerRow<'a> {
-    fn new(s: &'a Server) -> Self {
+    fn new(p: &Provider, s: &'a Server) -> Self {
         ServerRow {
-            host: &s.host,
+            host: p.host_display(s),
+            by_domain: p
+                .hosts_by_domain(s)
+                .into_iter()
+                .map(|(domain, host)| DomainHost { domain, host })
+                .collect(),
+            _server: std::marker::PhantomData,
             port: s.port,
             security: s.security.label(),
             security_id: s.security.id(),
             auth: s.auth.iter().map(|a| a.label()).collect(),
             username: s.username.describe(),
+            password: p.password_kind(s).phrase(),
         }
     }
+}
+
+/// A host name built from the reader's domain, for one listed domain.
+#[derive(Serialize)]
+pub struct DomainHost {
+    pub domain: String,
+    pub host: String,
 }
 
 #[derive(Serialize)]
@@ -143,6 +165,9 @@ pub struct ProviderView<'a> {
     /// "Servers answered as described on DATE" (`build --live-results`).
     pub live_checked: Option<String>,
     pub password: PasswordView<'a>,
+    /// Whether the vendor recommends OAuth2 sign-in for incoming mail (first in `auth:`), so
+    /// the page leads with it and puts the password after it.
+    pub oauth2_first: bool,
     pub prerequisites: Vec<PrerequisiteView<'a>>,
     pub protocols: Vec<ProtocolView<'a>>,
     pub guides: Vec<GuideLink<'a>>,
@@ -151,6 +176,17 @@ pub struct ProviderView<'a> {
     pub files: Vec<FileLink>,
     pub dns: Vec<DnsRecord>,
     pub documentation: Vec<LinkView<'a>>,
+    /// "Checked against <title> on <date>", newest first.
+    pub sources: Vec<SourceView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+    pub checked: Option<&'a str>,
+    /// "the live page" or "a stored copy".
+    pub how: &'static str,
 }
 
 #[derive(Serialize)]
@@ -394,13 +430,14 @@ pub fn provider_view<'a>(
             app_password_steps_html: md_opt(d.password.app_password_steps.as_deref()),
             notes_html: md_opt(d.password.notes.as_deref()),
         },
+        oauth2_first: p.oauth2_first(),
         prerequisites,
         protocols: Protocol::ALL
             .iter()
             .map(|&proto| ProtocolView {
                 id: proto.id(),
                 name: proto.name(),
-                servers: p.servers(proto).iter().map(ServerRow::new).collect(),
+                servers: p.servers(proto).iter().map(|s| ServerRow::new(p, s)).collect(),
                 missing: if p.servers(proto).is_empty() {
                     Some(p.missing_reason(proto).unwrap_or("This provider does not offer it."))
                 } else {
@@ -420,6 +457,21 @@ pub fn provider_view<'a>(
         troubleshooting: views.trouble(Some(p))?,
         files: extras.files.clone(),
         dns: extras.dns.clone(),
+        sources: {
+            let mut list: Vec<SourceView> = d
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    url: &s.url,
+                    title: &s.title,
+                    checked: s.checked.as_deref(),
+                    how: s.how.words(),
+                })
+                .collect();
+            // ISO dates sort as text; undated sources last.
+            list.sort_by(|a, b| b.checked.cmp(&a.checked));
+            list
+        },
         documentation: d
             .documentation
             .iter()
@@ -450,12 +502,16 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
             if i > 0 {
                 title.push_str(", alternative");
             }
-            let auth = server
+            // The vendor's order: the recommended method first, and said so when there is a choice.
+            let mut auth = server
                 .auth
                 .iter()
                 .map(|a| w.auth_word(*a).to_string())
                 .collect::<Vec<_>>()
                 .join(" or ");
+            if server.auth.len() > 1 {
+                auth = auth.replacen(" or ", " (recommended) or ", 1);
+            }
             let username = server.username.describe();
             let custom_username = matches!(server.username, crate::model::UsernameForm::Custom(_));
             sections.push(SettingsSection {
@@ -463,7 +519,7 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
                 rows: vec![
                     SettingsRow {
                         label: w.host.clone(),
-                        value: server.host.clone(),
+                        value: p.host_display(server),
                         copy: true,
                     },
                     SettingsRow {
@@ -488,7 +544,7 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
                     },
                     SettingsRow {
                         label: w.password.clone(),
-                        value: capitalise(p.data.password.kind.phrase()),
+                        value: capitalise(p.password_kind(server).phrase()),
                         copy: false,
                     },
                 ],

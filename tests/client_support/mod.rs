@@ -220,7 +220,7 @@ pub fn assert_profile_matches(path: &Path, p: &Provider) {
         let server = p
             .servers(proto)
             .iter()
-            .find(|s| s.host == host && u64::from(s.port) == port)
+            .find(|s| p.fixed_host(s).as_deref() == Some(host) && u64::from(s.port) == port)
             .unwrap_or_else(|| panic!("{}: {host}:{port} is not one of its {proto:?} servers", p.slug));
         assert_eq!(
             ssl,

@@ -73,9 +73,17 @@ fn run(fixture: &Path, root: &Path) -> (i32, Value, String) {
     let root_s = root.to_str().expect("utf-8 path");
     let out = root.join("public");
     let args: Vec<&str> = if is_build(fixture) {
-        vec!["build", "--root", root_s, "--output", out.to_str().expect("utf-8 path")]
+        vec![
+            "build",
+            "--root",
+            root_s,
+            "--output",
+            out.to_str().expect("utf-8 path"),
+            "--today",
+            common::TODAY,
+        ]
     } else {
-        vec!["check", "--root", root_s]
+        vec!["check", "--root", root_s, "--today", common::TODAY]
     };
     let json = mailguide(&[args.as_slice(), &["--format", "json"]].concat());
     let human = mailguide(&args);
@@ -289,11 +297,13 @@ fn site_policy_changes_a_rule_s_severity() {
     let site = site_of(&fixture, false);
     let file = site.path().join("site.yaml");
     let yaml = std::fs::read_to_string(&file).expect("site.yaml");
-    std::fs::write(&file, format!("{yaml}checks:\n  port-smtp-relay: error\n")).expect("write");
+    // The fixture's `checks:` is the last key of its site.yaml: add to it.
+    assert!(yaml.contains("\nchecks:\n"), "{yaml}");
+    std::fs::write(&file, format!("{yaml}  port-smtp-relay: error\n")).expect("write");
     let (exit, report, _) = run(&fixture, site.path());
     assert_eq!(exit, 1);
     assert_eq!(report["diagnostics"][0]["severity"], "error");
-    std::fs::write(&file, format!("{yaml}checks:\n  port-smtp-relay: off\n")).expect("write");
+    std::fs::write(&file, format!("{yaml}  port-smtp-relay: off\n")).expect("write");
     let (exit, report, _) = run(&fixture, site.path());
     assert_eq!((exit, report["warnings"].as_u64()), (0, Some(0)));
 }
@@ -352,6 +362,8 @@ fn the_iphone_line_is_an_error_in_the_thunderbird_guide_and_not_in_the_iphone_gu
             site.path().to_str().expect("utf-8"),
             "--format",
             "json",
+            "--today",
+            common::TODAY,
         ]);
         let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
         report["diagnostics"].as_array().expect("diagnostics").clone()
@@ -381,7 +393,15 @@ fn the_iphone_line_is_an_error_in_the_thunderbird_guide_and_not_in_the_iphone_gu
 #[test]
 fn the_bundled_site_passes_every_rule() {
     let root = repo();
-    let out = mailguide(&["check", "--root", root.to_str().expect("utf-8"), "--format", "json"]);
+    let out = mailguide(&[
+        "check",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--format",
+        "json",
+        "--today",
+        common::TODAY,
+    ]);
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(
         (report["errors"].as_u64(), report["warnings"].as_u64()),

@@ -20,6 +20,7 @@ fn opts(root: &Path, force: bool) -> ImportOptions {
     ImportOptions {
         root: root.to_path_buf(),
         force,
+        checked: None,
     }
 }
 
@@ -242,6 +243,7 @@ fn a_provider_without_smtp_says_so_and_its_site_builds() {
         base_url: None,
         deny_warnings: false,
         list_changes: false,
+        today: None,
     });
     assert!(built.is_ok(), "the site builds with the imported provider");
     let doc = common::page(&out, "receive-only-example/index.html");

@@ -24,9 +24,11 @@ fn is_load_code(code: &str) -> bool {
 fn site_yaml(lowered: &[String]) -> String {
     let mut yaml =
         format!("title: ISPDB round trip\nbase_url: https://ispdb.example.org\ntheme: default\nclients: {CLIENTS}\n");
+    // The import records the ISPDB file as each provider's source; its age is not this test's.
+    yaml.push_str("checks:\n  source-stale: off\n");
     if !lowered.is_empty() {
         yaml.push_str("# Real ISPDB faults are reported as warnings, so the build goes on and the\n");
-        yaml.push_str("# providers they concern get a warning and no client files.\nchecks:\n");
+        yaml.push_str("# providers they concern get a warning and no client files.\n");
         for code in lowered {
             yaml.push_str(&format!("  {code}: warning\n"));
         }
@@ -99,6 +101,7 @@ fn every_ispdb_file_imports_builds_and_reads_back_the_same_servers() {
         base_url: None,
         deny_warnings: false,
         list_changes: false,
+        today: None,
     });
     let built = match built {
         Ok(b) => b,
@@ -161,13 +164,24 @@ fn every_ispdb_file_imports_builds_and_reads_back_the_same_servers() {
             assert_eq!(got, want, "{slug}: the {kind} servers differ from the original file");
         }
         assert_eq!(generated[0].domains, original.domains, "{slug}: domains");
-        assert_eq!(generated[0].display_name, original.display_name, "{slug}: name");
+        // A displayName of %EMAILDOMAIN% (inbox.lv) becomes the provider's id: a page needs a name.
+        if !original
+            .display_name
+            .as_deref()
+            .unwrap_or_default()
+            .contains("%EMAILDOMAIN%")
+        {
+            assert_eq!(generated[0].display_name, original.display_name, "{slug}: name");
+        }
         for domain in &original.domains {
             let d = domain.to_lowercase();
             let by_domain = out.join(format!("autoconfig/{d}/mail/config-v1.1.xml"));
             if owners.get(&d) == Some(&1) {
                 let same = std::fs::read_to_string(&by_domain).unwrap_or_else(|e| panic!("{d}: {e}"));
-                assert_eq!(same, text, "{d}: the ISPDB-layout file is the provider's");
+                // Hosts built from the domain carry the domain's own name in its file.
+                let want = text.replace("%EMAILDOMAIN%</hostname>", &format!("{d}</hostname>"));
+                let want = want.replace("<hostname>mail.%EMAILDOMAIN%", &format!("<hostname>mail.{d}"));
+                assert_eq!(same, want, "{d}: the ISPDB-layout file is the provider's");
             }
         }
         let provider = site_model.provider(slug).expect("loaded");

@@ -22,6 +22,7 @@ fn build(root: &Path) -> std::path::PathBuf {
         base_url: None,
         deny_warnings: false,
         list_changes: false,
+        today: None,
     });
     if let Err(mailguide::BuildFailure::Content(c)) = &built {
         panic!("the site should build: {:?}", c.diagnostics);

@@ -22,4 +22,5 @@ mod output_swap;
 mod search;
 mod structured_data;
 mod theme_extend;
+mod vendor_model;
 mod write_safety;

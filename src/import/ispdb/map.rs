@@ -188,8 +188,36 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
             id.clone()
         }
     };
+    // inbox.lv names itself `%EMAILDOMAIN%`: a name for every domain, which a page cannot show.
+    let placeholder_name = |n: String, what: &str, notes: &mut Vec<Note>| {
+        if n.contains("%EMAILDOMAIN%") {
+            notes.push(Note {
+                line: el.line,
+                message: format!("<{what}> `{n}` names the reader's domain: the provider is named after its id `{id}`"),
+            });
+            n.replace("%EMAILDOMAIN%", &id)
+        } else {
+            n
+        }
+    };
+    let name = placeholder_name(name, "displayName", notes);
+    let short_name = short_name.map(|s| placeholder_name(s, "displayShortName", notes));
     let all: Vec<&Server> = servers.imap.iter().chain(&servers.pop3).chain(&servers.smtp).collect();
     let oauth_only = !all.is_empty() && all.iter().all(|s| s.auth == [Auth::OAuth2]);
+    if !oauth_only {
+        // Some servers take only OAuth2 and others a password (mit.edu: IMAP through Microsoft
+        // sign-in, SMTP with a password): each OAuth2-only server says so itself.
+        for s in servers
+            .imap
+            .iter_mut()
+            .chain(&mut servers.pop3)
+            .chain(&mut servers.smtp)
+        {
+            if s.auth == [Auth::OAuth2] {
+                s.password = Some(PasswordKind::OAuth2);
+            }
+        }
+    }
     let missing = |list: &[Server], proto: &str| {
         list.is_empty()
             .then(|| format!("The ISPDB entry lists no {proto} server."))
@@ -198,6 +226,7 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
         short_name: short_name.filter(|s| !s.is_empty() && *s != name),
         name,
         domains,
+        open_domains: false,
         help_url: None,
         summary: None,
         no_imap: missing(&servers.imap, "IMAP"),
@@ -216,6 +245,7 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
         prerequisites,
         notes: None,
         dns_records: false,
+        sources: vec![],
         documentation,
         allow: vec![],
     };
@@ -278,6 +308,7 @@ fn enable(el: &Element, notes: &mut Vec<Note>) -> Vec<Prerequisite> {
         body = format!("{{% raw %}}{body}{{% endraw %}}");
     }
     vec![Prerequisite {
+        source: None,
         title: "Allow access for mail apps".into(),
         body: body + "\n",
     }]
@@ -393,11 +424,14 @@ fn server(el: &Element, notes: &mut Vec<Note>) -> Option<(Protocol, Server)> {
     Some((
         proto,
         Server {
-            host: host.to_string(),
+            // ISPDB's `mail.%EMAILDOMAIN%`: a host named after the reader's domain.
+            host: host.replace("%EMAILDOMAIN%", crate::model::DOMAIN_SLOT),
             port,
             security,
             auth,
+            password: None,
             username,
+            source: None,
         },
     ))
 }

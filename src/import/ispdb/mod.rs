@@ -91,6 +91,20 @@ pub struct ImportOptions {
     pub root: PathBuf,
     /// Replace existing provider files.
     pub force: bool,
+    /// `--checked DATE`: the day the files were taken from the ISPDB, recorded as the source's
+    /// check date (the XML holds none); `None` records the source without a date.
+    pub checked: Option<crate::model::Date>,
+}
+
+/// The ISPDB file as a provider's source: where it lives upstream, and the given date.
+fn ispdb_source(file_name: &str, checked: Option<crate::model::Date>) -> crate::model::FactSource {
+    crate::model::FactSource {
+        id: Some("ispdb".into()),
+        url: format!("https://github.com/thunderbird/autoconfig/blob/master/ispdb/{file_name}"),
+        title: format!("Thunderbird ISPDB: {file_name}"),
+        checked: checked.map(|d| d.to_string()),
+        how: crate::model::CheckedHow::StoredCopy,
+    }
 }
 
 /// Imports every autoconfig file named by `paths` (files, or folders searched for `*.xml`).
@@ -200,7 +214,9 @@ fn write_file(
             continue;
         }
         claimed.insert(p.slug.clone(), path.to_path_buf());
-        let yaml = to_yaml(p, &source_name, &converted.notes);
+        let mut p = p.clone();
+        p.data.sources.push(ispdb_source(&source_name, opts.checked));
+        let yaml = to_yaml(&p, &source_name, &converted.notes);
         match write_provider(&opts.root, &p.slug, &yaml, opts.force) {
             Ok(status) => result.status = status,
             Err(e) => {
