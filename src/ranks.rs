@@ -25,6 +25,8 @@ pub const RANKS: &[(&str, u8)] = &[
     ("import", 3),
     ("scaffold", 3),
     ("plan", 4),
+    // Asks the servers and links of the model over the network; its findings join check's.
+    ("live", 4),
     ("check", 5),
     ("render", 6),
     ("outputs", 7),
