@@ -6,6 +6,7 @@
 //! code's severity (or turns it off), and a provider's `allow:` list silences a code for that
 //! provider with a written reason, which the report still shows.
 
+mod characters;
 mod data;
 mod domains;
 mod faq;
@@ -59,6 +60,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("links", links::check),
     ("faq", faq::check),
     ("data", data::check),
+    ("characters", characters::check),
 ];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.
@@ -77,9 +79,9 @@ pub fn run(site: &Site, prose: &Prose) -> Report {
     apply_policy(site, found)
 }
 
-/// Rules that keep the build itself bounded: neither the site's policy nor a provider's allowance
-/// changes them.
-pub const FIXED: &[&str] = &["template-unbounded"];
+/// Rules that keep the build itself bounded, or its output safe to open: neither the site's policy
+/// nor a provider's allowance changes them.
+pub const FIXED: &[&str] = &["template-unbounded", characters::CODE];
 
 /// Applies `site.yaml`'s levels and the providers' allowances.
 pub fn apply_policy(site: &Site, found: Vec<Diagnostic>) -> Report {

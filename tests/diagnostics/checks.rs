@@ -139,6 +139,8 @@ fixtures! {
     entry_id_duplicate => "entry-id-duplicate",
     faq_duplicate => "faq-duplicate",
     faq_empty_answer => "faq-empty-answer",
+    file_too_large => "file-too-large",
+    file_unknown_kind => "file-unknown-kind",
     file_unreadable => "file-unreadable",
     file_unused => "file-unused",
     guide_missing => "guide-missing",
@@ -174,6 +176,7 @@ fixtures! {
     template_syntax => "template-syntax",
     template_unbounded => "template-unbounded",
     template_unreadable => "template-unreadable",
+    text_control_character => "text-control-character",
     theme_missing => "theme-missing",
     troubleshooting_empty_symptom => "troubleshooting-empty-symptom",
     troubleshooting_no_fix => "troubleshooting-no-fix",
@@ -185,6 +188,7 @@ fixtures! {
     yaml_empty => "yaml-empty",
     yaml_missing_key => "yaml-missing-key",
     yaml_syntax => "yaml-syntax",
+    yaml_too_deep => "yaml-too-deep",
     yaml_unknown_key => "yaml-unknown-key",
     yaml_wrong_type => "yaml-wrong-type",
 }
@@ -293,6 +297,27 @@ fn site_policy_changes_a_rule_s_severity() {
     std::fs::write(&file, format!("{yaml}checks:\n  port-smtp-relay: off\n")).expect("write");
     let (exit, report, _) = run(&fixture, site.path());
     assert_eq!((exit, report["warnings"].as_u64()), (0, Some(0)));
+}
+
+/// Control characters and bidi overrides are refused whatever the policy or an allowance says:
+/// they make client files invalid or disguise a server name.
+#[test]
+fn the_policy_cannot_turn_off_text_control_character() {
+    let fixture = repo().join("tests/checks/text-control-character");
+    let site = site_of(&fixture, false);
+    let file = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&file).expect("site.yaml");
+    std::fs::write(&file, format!("{yaml}checks:\n  text-control-character: off\n")).expect("write");
+    let provider = site.path().join("content/providers/postbox.yaml");
+    let data = std::fs::read_to_string(&provider).expect("provider");
+    std::fs::write(
+        &provider,
+        format!("{data}allow:\n  - rule: text-control-character\n    reason: We mean it.\n"),
+    )
+    .expect("write");
+    let (exit, report, human) = run(&fixture, site.path());
+    assert_eq!(exit, 1, "{human}");
+    assert_eq!(places(&report, "text-control-character").len(), 4, "{human}");
 }
 
 /// Codes that are documented but have no fixture, and why.
