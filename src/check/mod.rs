@@ -12,12 +12,14 @@ mod domains;
 mod faq;
 mod hostnames;
 mod links;
+mod policy;
 mod ports;
 mod prose;
 mod security;
 mod structure;
 mod templates;
 mod text;
+pub mod urls;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Site;
@@ -61,6 +63,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("faq", faq::check),
     ("data", data::check),
     ("characters", characters::check),
+    ("urls", urls::check),
+    ("policy", policy::check),
 ];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.
@@ -81,7 +85,7 @@ pub fn run(site: &Site, prose: &Prose) -> Report {
 
 /// Rules that keep the build itself bounded, or its output safe to open: neither the site's policy
 /// nor a provider's allowance changes them.
-pub const FIXED: &[&str] = &["template-unbounded", characters::CODE];
+pub const FIXED: &[&str] = &["template-unbounded", characters::CODE, urls::CODE, policy::CODE];
 
 /// Applies `site.yaml`'s levels and the providers' allowances.
 pub fn apply_policy(site: &Site, found: Vec<Diagnostic>) -> Report {

@@ -163,6 +163,7 @@ fixtures! {
     provider_no_incoming => "provider-no-incoming",
     provider_no_outgoing => "provider-no-outgoing",
     provider_reason_contradicts => "provider-reason-contradicts",
+    rule_unknown => "rule-unknown",
     security_none => "security-none",
     security_none_password => "security-none-password",
     server_duplicate => "server-duplicate",
@@ -184,6 +185,7 @@ fixtures! {
     unknown_provider => "unknown-provider",
     url_invalid => "url-invalid",
     url_not_https => "url-not-https",
+    url_scheme => "url-scheme",
     yaml_bad_value => "yaml-bad-value",
     yaml_empty => "yaml-empty",
     yaml_missing_key => "yaml-missing-key",
@@ -318,6 +320,39 @@ fn the_policy_cannot_turn_off_text_control_character() {
     let (exit, report, human) = run(&fixture, site.path());
     assert_eq!(exit, 1, "{human}");
     assert_eq!(places(&report, "text-control-character").len(), 4, "{human}");
+}
+
+/// `base_url` goes into canonical links, the sitemap and the profiles' identifiers: site.yaml's
+/// must be http(s) (an error at its line), and `--base-url` is refused before anything runs.
+#[test]
+fn base_url_must_be_http_or_https_in_site_yaml_and_on_the_command_line() {
+    let fixture = repo().join("tests/checks/url-scheme");
+    let site = site_of(&fixture, true);
+    let root = site.path().to_str().expect("utf-8");
+    let out_dir = site.path().join("public");
+    let out = mailguide(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        out_dir.to_str().expect("utf-8"),
+        "--base-url",
+        "javascript:alert(1)",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("http or https"), "{stderr}");
+    assert!(!out_dir.exists(), "nothing is built");
+    let file = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&file).expect("site.yaml");
+    std::fs::write(&file, format!("{yaml}base_url: javascript:alert(1)\n")).expect("write");
+    let (exit, report, human) = run(&fixture, site.path());
+    assert_eq!(exit, 1, "{human}");
+    assert_eq!(
+        places(&report, "url-scheme"),
+        vec![format!("site.yaml:{}", yaml.lines().count() + 1)],
+        "{human}"
+    );
 }
 
 /// Codes that are documented but have no fixture, and why.
