@@ -9,6 +9,7 @@
 mod characters;
 mod data;
 mod domains;
+mod empty;
 mod faq;
 mod hostnames;
 mod links;
@@ -65,6 +66,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("characters", characters::check),
     ("urls", urls::check),
     ("policy", policy::check),
+    ("empty", empty::check),
 ];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.

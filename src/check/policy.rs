@@ -74,6 +74,7 @@ pub const CODES: &[&str] = &[
     "yaml-wrong-type",
     "rule-unknown",
     "url-scheme",
+    "value-empty",
 ];
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {

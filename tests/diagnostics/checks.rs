@@ -186,6 +186,7 @@ fixtures! {
     url_invalid => "url-invalid",
     url_not_https => "url-not-https",
     url_scheme => "url-scheme",
+    value_empty => "value-empty",
     yaml_bad_value => "yaml-bad-value",
     yaml_empty => "yaml-empty",
     yaml_missing_key => "yaml-missing-key",
@@ -352,6 +353,39 @@ fn base_url_must_be_http_or_https_in_site_yaml_and_on_the_command_line() {
         places(&report, "url-scheme"),
         vec![format!("site.yaml:{}", yaml.lines().count() + 1)],
         "{human}"
+    );
+}
+
+/// A slug past 100 characters (a 255-byte file name cannot take `.mobileconfig` after it) is
+/// `slug-invalid` with its length, and the suggested name is short enough to be valid itself.
+#[test]
+fn a_very_long_slug_is_named_with_its_length_and_a_valid_shorter_name() {
+    let fixture = repo().join("tests/checks/slug-invalid");
+    let site = site_of(&fixture, true);
+    let long = ["postbox-mail"; 18].join("-");
+    assert!(long.len() > 200 && long.len() < 255);
+    std::fs::write(
+        site.path().join(format!("content/providers/{long}.yaml")),
+        "name: Postbox\ndomains: [postbox.test]\nservers:\n  imap:\n    - host: imap.postbox.test\n      port: 993\n      security: tls\n  smtp:\n    - host: smtp.postbox.test\n      port: 587\n      security: starttls\nno_pop3: Postbox offers IMAP only.\n",
+    )
+    .expect("write");
+    let (exit, report, human) = run(&fixture, site.path());
+    assert_eq!(exit, 1, "{human}");
+    let d = report["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == "slug-invalid"))
+        .unwrap_or_else(|| panic!("a slug-invalid finding\n{human}"));
+    let message = d["message"].as_str().expect("message");
+    assert!(
+        message.contains(&format!("is {} characters long", long.len())),
+        "{message}"
+    );
+    assert!(!human.contains("File name too long"), "{human}");
+    let help = d["help"].as_str().expect("help");
+    let suggested = help.rsplit('`').nth(1).expect("a suggested name in backticks");
+    assert!(
+        suggested.len() <= 100 && mailguide::scaffold::valid_slug(suggested),
+        "{help}"
     );
 }
 
