@@ -194,8 +194,16 @@ const SHOWN_LINE: usize = 160;
 /// than [`SHOWN_LINE`] (a 10 MB line of a generated or hostile file) is cut to a window around
 /// the column with `…` on the cut sides, so a report stays small whatever the file holds.
 /// Control characters are shown as `�`: a raw ESC from a file would drive the editor's terminal.
+/// So are bidirectional embeddings and overrides (U+202A to U+202E), which would reverse the rest
+/// of the line on the terminal and hide the very fault the report points at.
 fn excerpt(text: &str, column: usize) -> (String, usize) {
-    let clean = |c: char| if c.is_control() && c != '\t' { '\u{fffd}' } else { c };
+    let clean = |c: char| {
+        if (c.is_control() && c != '\t') || ('\u{202A}'..='\u{202E}').contains(&c) {
+            '\u{fffd}'
+        } else {
+            c
+        }
+    };
     let count = text.chars().count();
     if count <= SHOWN_LINE {
         return (text.chars().map(clean).collect(), column);

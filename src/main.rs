@@ -54,8 +54,8 @@ enum Command {
         /// Where to write the site [default: <root>/public].
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// The site's public address, for canonical links and the sitemap.
-        #[arg(short = 'u', long)]
+        /// The site's public address, for canonical links and the sitemap (http or https).
+        #[arg(short = 'u', long, value_parser = http_base_url)]
         base_url: Option<String>,
         /// Treat warnings as errors.
         #[arg(long)]
@@ -236,6 +236,16 @@ enum ImportSource {
 
 fn parse_date(text: &str) -> Result<mailguide::model::Date, String> {
     mailguide::model::Date::parse(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// `--base-url` goes into canonical links, the sitemap and the profiles' identifiers: only an
+/// http(s) address, so `javascript:alert(1)` stops at the command line (exit 2).
+fn http_base_url(value: &str) -> Result<String, String> {
+    if mailguide::check::urls::base_url_ok(value) {
+        Ok(value.to_string())
+    } else {
+        Err("the base URL must be an http or https address, such as https://mail-help.example.org".into())
+    }
 }
 
 fn main() -> ExitCode {

@@ -188,6 +188,10 @@ fn urls(p: &Provider, out: &mut Vec<Diagnostic>) {
         if url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//")) {
             continue;
         }
+        if super::urls::refused(url) {
+            // A foreign scheme is `url-scheme`'s, which the policy cannot turn off.
+            continue;
+        }
         let d = if let Some(rest) = url.strip_prefix("http://") {
             Diagnostic::warning("url-not-https", format!("`{path}` is not HTTPS: {url}")).help(format!(
                 "write https://{rest} if the site offers it; readers type passwords near these links"

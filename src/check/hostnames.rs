@@ -78,6 +78,14 @@ pub fn slug_problem(slug: &str) -> Option<String> {
     if slug.contains("..") {
         return Some("contains `..`".into());
     }
+    let length = slug.chars().count();
+    if length > crate::scaffold::MAX_NAME {
+        // Past about 240 bytes the output files (`<slug>.mobileconfig`) cannot even be created.
+        return Some(format!(
+            "is {length} characters long; slugs are at most {} characters (they become file names and page addresses)",
+            crate::scaffold::MAX_NAME
+        ));
+    }
     if let Some(c) = slug
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
@@ -98,7 +106,17 @@ pub fn slug_problem(slug: &str) -> Option<String> {
 
 /// A safe slug suggestion for a name.
 fn suggest_slug(name: &str) -> String {
-    crate::plan::markdown::slugify(name)
+    let slug = crate::plan::markdown::slugify(name);
+    let max = crate::scaffold::MAX_NAME;
+    if slug.chars().count() <= max {
+        return slug;
+    }
+    // A suggestion must itself be valid: cut at the last `-` that keeps it short enough.
+    let cut: String = slug.chars().take(max).collect();
+    match cut.rfind('-') {
+        Some(i) if i > 0 => cut[..i].to_string(),
+        _ => cut.trim_end_matches('-').to_string(),
+    }
 }
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {

@@ -37,16 +37,16 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
 }
 
 /// A link target in a text: its byte range and the target as written (with Tera expressions).
-struct Link {
-    start: usize,
-    end: usize,
-    target: String,
+pub(super) struct Link {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) target: String,
 }
 
 /// Finds the Markdown links of a text. Tera pieces are replaced by `x`s of the same length, so
 /// `/{{ provider.slug }}/` parses as one link target; the target is then read back from the
 /// original text at the same place.
-fn find_links(body: &str) -> Vec<Link> {
+pub(super) fn find_links(body: &str) -> Vec<Link> {
     // A link starts with `[` (inline, reference, footnote) or `<` (autolink): most provider notes
     // have neither and need no Markdown parse.
     if memchr::memchr2(b'[', b'<', body.as_bytes()).is_none() {

@@ -6,11 +6,14 @@
 //! code's severity (or turns it off), and a provider's `allow:` list silences a code for that
 //! provider with a written reason, which the report still shows.
 
+mod characters;
 mod data;
 mod domains;
+mod empty;
 mod faq;
 mod hostnames;
 mod links;
+mod policy;
 mod ports;
 mod prose;
 mod same_sign_in;
@@ -19,6 +22,7 @@ mod sources;
 mod structure;
 mod templates;
 mod text;
+pub mod urls;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Site;
@@ -66,6 +70,10 @@ pub const RULES: &[(&str, Rule)] = &[
     ("data", data::check),
     ("sources", sources::check),
     ("same-sign-in", same_sign_in::check),
+    ("characters", characters::check),
+    ("urls", urls::check),
+    ("policy", policy::check),
+    ("empty", empty::check),
 ];
 
 /// Findings after the policy: the ones that count, and the ones a provider allowed.
@@ -84,9 +92,9 @@ pub fn run(site: &Site, plan: &Plan) -> Report {
     apply_policy(site, found)
 }
 
-/// Rules that keep the build itself bounded: neither the site's policy nor a provider's allowance
-/// changes them.
-pub const FIXED: &[&str] = &["template-unbounded"];
+/// Rules that keep the build itself bounded, or its output safe to open: neither the site's policy
+/// nor a provider's allowance changes them.
+pub const FIXED: &[&str] = &["template-unbounded", characters::CODE, urls::CODE, policy::CODE];
 
 /// Applies `site.yaml`'s levels and the providers' allowances.
 pub fn apply_policy(site: &Site, found: Vec<Diagnostic>) -> Report {

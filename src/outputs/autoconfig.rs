@@ -94,3 +94,26 @@ fn server(x: &mut String, proto: Protocol, s: &Server, host: &str) {
     }
     let _ = writeln!(x, "    </{element}>");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nul_and_an_override_leave_well_formed_xml() {
+        let p = crate::outputs::hostile_provider();
+        let xml = config(&p, "en").expect("an autoconfig file");
+        assert!(!xml.contains(['\0', '\u{1}', '\u{c}', '\u{202E}']), "{xml}");
+        assert!(
+            xml.contains("<displayName>Post\u{FFFD}box&#x202E;evil</displayName>"),
+            "{xml}"
+        );
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                quick_xml::events::Event::Eof => break,
+                _ => continue,
+            }
+        }
+    }
+}

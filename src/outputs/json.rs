@@ -123,10 +123,22 @@ pub fn provider(p: &Provider, plan: &FilePlan, base_url: &str) -> Value {
     Value::Object(o)
 }
 
+/// serde_json escapes control characters (`\u0000`); bidirectional embeddings and overrides
+/// (U+202A to U+202E), which it writes raw, are escaped here too, so the value is unchanged for a
+/// parser and the file shows no reversed text. The check refuses them in content already
+/// (`text-control-character`): this is the second line.
 fn pretty(v: &Value) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(v).expect("JSON values serialise");
-    bytes.push(b'\n');
-    bytes
+    let text = serde_json::to_string_pretty(v).expect("JSON values serialise");
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if ('\u{202A}'..='\u{202E}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out.into_bytes()
 }
 
 /// `/<slug>/settings.json`: the provider object with its `$schema`.
@@ -274,4 +286,20 @@ pub fn schema(base_url: &str) -> Value {
             },
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nul_and_an_override_are_escaped_in_json() {
+        let p = crate::outputs::hostile_provider();
+        let file = provider_file(&p, &json!({ "name": p.data.name }), "https://example.org");
+        let text = String::from_utf8(file.bytes.clone()).expect("UTF-8");
+        assert!(!text.contains(['\0', '\u{202E}']), "{text}");
+        assert!(text.contains(r#""name": "Post\u0000box\u202eevil""#), "{text}");
+        let back: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(back["name"], "Post\0box\u{202E}evil");
+    }
 }

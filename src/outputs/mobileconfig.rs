@@ -242,6 +242,9 @@ pub fn profile(p: &Provider, organization: &str, base_url: &str) -> Option<Vec<u
     Value::Dictionary(top)
         .to_writer_xml(&mut bytes)
         .expect("a property list of strings, numbers and booleans serialises into memory");
+    // The plist writer escapes markup only: what XML cannot carry is replaced after it.
+    let xml = String::from_utf8(bytes).expect("the plist writer writes UTF-8 from Rust strings");
+    let mut bytes = super::xml_safe(&xml).into_bytes();
     bytes.push(b'\n');
     Some(bytes)
 }
@@ -249,6 +252,25 @@ pub fn profile(p: &Provider, organization: &str, base_url: &str) -> Option<Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_and_an_override_leave_a_well_formed_profile() {
+        let p = crate::outputs::hostile_provider();
+        let bytes = profile(&p, "Example", "https://example.org").expect("a profile");
+        let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+        assert!(!text.contains(['\0', '\u{1}', '\u{c}', '\u{202E}']), "{text}");
+        assert!(text.contains("Post\u{FFFD}box&#x202E;evil"), "{text}");
+        let back = Value::from_reader_xml(&bytes[..]).expect("the profile parses as a plist");
+        let name = back
+            .as_dictionary()
+            .and_then(|d| d.get("PayloadContent"))
+            .and_then(Value::as_array)
+            .and_then(|a| a[0].as_dictionary())
+            .and_then(|d| d.get("EmailAccountDescription"))
+            .and_then(Value::as_string)
+            .map(str::to_string);
+        assert_eq!(name.as_deref(), Some("Post\u{FFFD}box\u{202E}evil"));
+    }
 
     #[test]
     fn identifiers_reverse_the_site_host() {

@@ -294,7 +294,8 @@ fn warning_text(p: &Provider, messages: &[&str]) -> String {
     )
 }
 
-/// XML text and attribute escaping for the hand-written XML outputs.
+/// XML text and attribute escaping for the hand-written XML outputs, and what XML cannot carry
+/// (see [`xml_char`]).
 pub(crate) fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -304,10 +305,60 @@ pub(crate) fn escape_xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c => out.push(c),
+            c => xml_char(c, &mut out),
         }
     }
     out
+}
+
+/// A character of XML text, made safe. The check refuses control characters and bidirectional
+/// overrides in content (`text-control-character`); this is the second line, so no writer ever
+/// produces a file a mail app rejects. XML 1.0 cannot carry U+0000 to U+001F other than tab,
+/// newline and carriage return, nor U+FFFE and U+FFFF, not even as `&#1;`: they become U+FFFD.
+/// C1 controls are allowed but invisible: also U+FFFD. Embeddings and overrides (U+202A to
+/// U+202E) are kept as character references, so the value is unchanged for the parser while the
+/// file shows no reversed text to whoever opens it.
+pub(crate) fn xml_char(c: char, out: &mut String) {
+    use std::fmt::Write as _;
+    match c {
+        '\t' | '\n' | '\r' => out.push(c),
+        c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+        '\u{202A}'..='\u{202E}' => {
+            let _ = write!(out, "&#x{:X};", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// A whole XML text made safe by [`xml_char`], for XML that a library wrote (the plist writer
+/// escapes markup only). Its markup has no control or bidirectional characters, so only text
+/// changes.
+pub(crate) fn xml_safe(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    for c in xml.chars() {
+        xml_char(c, &mut out);
+    }
+    out
+}
+
+/// Content as unsafe as the check refuses, for the writers' own tests: a NUL, a right-to-left
+/// override and a form feed in the name and the user name.
+#[cfg(test)]
+pub(crate) fn hostile_provider() -> Provider {
+    use std::sync::Arc;
+    let yaml = "name: \"Post\\u0000box\\u202eevil\"\ndomains: [postbox.test]\nservers:\n  imap:\n    - host: imap.postbox.test\n      port: 993\n      security: tls\n      username: \"me\\x01\\x0c\"\n  smtp:\n    - host: smtp.postbox.test\n      port: 587\n      security: starttls\n      username: \"me\\x01\\x0c\"\nno_pop3: IMAP only.\n";
+    let data: crate::model::ProviderData = serde_yaml::from_str(yaml).expect("the test's provider parses");
+    assert!(data.name.contains('\0') && data.name.contains('\u{202E}'));
+    Provider {
+        slug: "postbox".into(),
+        data,
+        source: crate::model::Source {
+            path: "content/providers/postbox.yaml".into(),
+            text: Arc::from(yaml),
+            spans: Arc::new(crate::load::yaml::spans_of(yaml)),
+            lines: Arc::new(crate::model::LineIndex::new(yaml)),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -326,5 +377,13 @@ mod tests {
     #[test]
     fn xml_escaping_covers_markup_and_quotes() {
         assert_eq!(escape_xml(r#"a&b<c>"d'"#), "a&amp;b&lt;c&gt;&quot;d&apos;");
+    }
+
+    #[test]
+    fn xml_escaping_replaces_what_xml_cannot_carry_and_references_overrides() {
+        assert_eq!(
+            escape_xml("a\0b\u{202E}c\u{1}\td\u{FFFF}"),
+            "a\u{FFFD}b&#x202E;c\u{FFFD}\td\u{FFFD}"
+        );
     }
 }

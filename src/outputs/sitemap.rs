@@ -2,12 +2,7 @@
 
 use crate::plan::files::OutputFile;
 
-fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::escape_xml;
 
 /// A sitemap of the given page URLs (root-relative), sorted for deterministic output.
 pub fn sitemap(base_url: &str, urls: &[String]) -> OutputFile {

@@ -171,6 +171,7 @@ fixtures! {
     provider_no_incoming => "provider-no-incoming",
     provider_no_outgoing => "provider-no-outgoing",
     provider_reason_contradicts => "provider-reason-contradicts",
+    rule_unknown => "rule-unknown",
     security_none => "security-none",
     security_none_password => "security-none-password",
     server_duplicate => "server-duplicate",
@@ -184,6 +185,7 @@ fixtures! {
     template_syntax => "template-syntax",
     template_unbounded => "template-unbounded",
     template_unreadable => "template-unreadable",
+    text_control_character => "text-control-character",
     theme_missing => "theme-missing",
     troubleshooting_empty_symptom => "troubleshooting-empty-symptom",
     troubleshooting_no_fix => "troubleshooting-no-fix",
@@ -191,6 +193,8 @@ fixtures! {
     unknown_provider => "unknown-provider",
     url_invalid => "url-invalid",
     url_not_https => "url-not-https",
+    url_scheme => "url-scheme",
+    value_empty => "value-empty",
     yaml_bad_value => "yaml-bad-value",
     yaml_empty => "yaml-empty",
     yaml_missing_key => "yaml-missing-key",
@@ -306,6 +310,93 @@ fn site_policy_changes_a_rule_s_severity() {
     std::fs::write(&file, format!("{yaml}  port-smtp-relay: off\n")).expect("write");
     let (exit, report, _) = run(&fixture, site.path());
     assert_eq!((exit, report["warnings"].as_u64()), (0, Some(0)));
+}
+
+/// Control characters and bidi overrides are refused whatever the policy or an allowance says:
+/// they make client files invalid or disguise a server name.
+#[test]
+fn the_policy_cannot_turn_off_text_control_character() {
+    let fixture = repo().join("tests/checks/text-control-character");
+    let site = site_of(&fixture, false);
+    let file = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&file).expect("site.yaml");
+    std::fs::write(&file, format!("{yaml}checks:\n  text-control-character: off\n")).expect("write");
+    let provider = site.path().join("content/providers/postbox.yaml");
+    let data = std::fs::read_to_string(&provider).expect("provider");
+    std::fs::write(
+        &provider,
+        format!("{data}allow:\n  - rule: text-control-character\n    reason: We mean it.\n"),
+    )
+    .expect("write");
+    let (exit, report, human) = run(&fixture, site.path());
+    assert_eq!(exit, 1, "{human}");
+    assert_eq!(places(&report, "text-control-character").len(), 4, "{human}");
+}
+
+/// `base_url` goes into canonical links, the sitemap and the profiles' identifiers: site.yaml's
+/// must be http(s) (an error at its line), and `--base-url` is refused before anything runs.
+#[test]
+fn base_url_must_be_http_or_https_in_site_yaml_and_on_the_command_line() {
+    let fixture = repo().join("tests/checks/url-scheme");
+    let site = site_of(&fixture, true);
+    let root = site.path().to_str().expect("utf-8");
+    let out_dir = site.path().join("public");
+    let out = mailguide(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        out_dir.to_str().expect("utf-8"),
+        "--base-url",
+        "javascript:alert(1)",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("http or https"), "{stderr}");
+    assert!(!out_dir.exists(), "nothing is built");
+    let file = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&file).expect("site.yaml");
+    std::fs::write(&file, format!("{yaml}base_url: javascript:alert(1)\n")).expect("write");
+    let (exit, report, human) = run(&fixture, site.path());
+    assert_eq!(exit, 1, "{human}");
+    assert_eq!(
+        places(&report, "url-scheme"),
+        vec![format!("site.yaml:{}", yaml.lines().count() + 1)],
+        "{human}"
+    );
+}
+
+/// A slug past 100 characters (a 255-byte file name cannot take `.mobileconfig` after it) is
+/// `slug-invalid` with its length, and the suggested name is short enough to be valid itself.
+#[test]
+fn a_very_long_slug_is_named_with_its_length_and_a_valid_shorter_name() {
+    let fixture = repo().join("tests/checks/slug-invalid");
+    let site = site_of(&fixture, true);
+    let long = ["postbox-mail"; 18].join("-");
+    assert!(long.len() > 200 && long.len() < 255);
+    std::fs::write(
+        site.path().join(format!("content/providers/{long}.yaml")),
+        "name: Postbox\ndomains: [postbox.test]\nservers:\n  imap:\n    - host: imap.postbox.test\n      port: 993\n      security: tls\n  smtp:\n    - host: smtp.postbox.test\n      port: 587\n      security: starttls\nno_pop3: Postbox offers IMAP only.\n",
+    )
+    .expect("write");
+    let (exit, report, human) = run(&fixture, site.path());
+    assert_eq!(exit, 1, "{human}");
+    let d = report["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == "slug-invalid"))
+        .unwrap_or_else(|| panic!("a slug-invalid finding\n{human}"));
+    let message = d["message"].as_str().expect("message");
+    assert!(
+        message.contains(&format!("is {} characters long", long.len())),
+        "{message}"
+    );
+    assert!(!human.contains("File name too long"), "{human}");
+    let help = d["help"].as_str().expect("help");
+    let suggested = help.rsplit('`').nth(1).expect("a suggested name in backticks");
+    assert!(
+        suggested.len() <= 100 && mailguide::scaffold::valid_slug(suggested),
+        "{help}"
+    );
 }
 
 /// Codes that are documented but have no fixture, and why.

@@ -1,7 +1,7 @@
 //! Bounded work in the loader: nesting depth and file size have limits (`limits:` in site.yaml),
 //! each a clear error at the file, line and column; a report never echoes a huge line whole.
 
-use crate::common::mailguide;
+use crate::common::{copy_tree, mailguide, repo};
 use serde_json::Value;
 use std::path::Path;
 
@@ -13,6 +13,8 @@ fn site(site_yaml: &str, provider: &str) -> tempfile::TempDir {
     std::fs::write(dir.path().join("site.yaml"), site_yaml).expect("write");
     std::fs::create_dir_all(dir.path().join("content/providers")).expect("mkdir");
     std::fs::write(dir.path().join("content/providers/postbox.yaml"), provider).expect("write");
+    // `check` loads the theme, as `build` does: the bundled one, so only the limits are at fault.
+    copy_tree(&repo().join("themes/default"), &dir.path().join("themes/default"));
     dir
 }
 

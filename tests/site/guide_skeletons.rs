@@ -118,7 +118,7 @@ const TRICKY_GUIDE: &str = r#"## Before you start
 In capitals: {{ provider.name | upper }}.
 {% for d in provider.domains %}- `{{ d }}`
 {% endfor %}
-{% if incoming %}{% set host = incoming.host %}Server: {{ host }}.
+{% if incoming %}Server: {{ incoming.host }}.
 
 ## Sign in to {{ provider.short_name }}
 
