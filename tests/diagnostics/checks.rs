@@ -172,6 +172,7 @@ fixtures! {
     provider_no_outgoing => "provider-no-outgoing",
     provider_reason_contradicts => "provider-reason-contradicts",
     rule_unknown => "rule-unknown",
+    same_sign_in_reused => "same-sign-in-reused",
     security_none => "security-none",
     security_none_password => "security-none-password",
     server_duplicate => "server-duplicate",
@@ -179,6 +180,10 @@ fixtures! {
     site_missing => "site-missing",
     site_unknown_client => "site-unknown-client",
     slug_invalid => "slug-invalid",
+    source_date_invalid => "source-date-invalid",
+    source_missing => "source-missing",
+    source_stale => "source-stale",
+    source_unknown => "source-unknown",
     template_data => "template-data",
     template_missing => "template-missing",
     template_render => "template-render",
@@ -320,7 +325,8 @@ fn the_policy_cannot_turn_off_text_control_character() {
     let site = site_of(&fixture, false);
     let file = site.path().join("site.yaml");
     let yaml = std::fs::read_to_string(&file).expect("site.yaml");
-    std::fs::write(&file, format!("{yaml}checks:\n  text-control-character: off\n")).expect("write");
+    let yaml = yaml.replace("checks:\n", "checks:\n  text-control-character: off\n");
+    std::fs::write(&file, yaml).expect("write");
     let provider = site.path().join("content/providers/postbox.yaml");
     let data = std::fs::read_to_string(&provider).expect("provider");
     std::fs::write(
