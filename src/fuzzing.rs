@@ -68,13 +68,6 @@ pub fn guide(site: &Path, data: &[u8]) {
     }
     // The whole pipeline, as `build` runs it: check, then render and write into the site's
     // `public/` (which the next input's build replaces).
-    let _ = crate::build_site(&crate::BuildOptions {
-        root: site.to_path_buf(),
-        output: None,
-        base_url: None,
-        deny_warnings: false,
-        list_changes: false,
-        today: None,
-    });
+    let _ = crate::build_site(&crate::BuildOptions::new(site, None));
     let _ = std::fs::write(&path, before);
 }

@@ -148,6 +148,21 @@ pub struct BuildOptions {
     pub today: Option<model::Date>,
 }
 
+impl BuildOptions {
+    /// A plain build of the site at `root` into `output` (`None`: `<root>/public`): the site's
+    /// base URL, warnings allowed, no change list, today's date.
+    pub fn new(root: impl Into<PathBuf>, output: Option<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output,
+            base_url: None,
+            deny_warnings: false,
+            list_changes: false,
+            today: None,
+        }
+    }
+}
+
 /// What a successful build did.
 pub struct Built {
     pub output: PathBuf,

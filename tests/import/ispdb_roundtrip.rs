@@ -95,14 +95,7 @@ fn every_ispdb_file_imports_builds_and_reads_back_the_same_servers() {
     std::fs::write(root.join("site.yaml"), site_yaml(&lowered)).expect("write site.yaml");
 
     let out = root.join("public");
-    let built = mailguide::build_site(&mailguide::BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.clone()),
-        base_url: None,
-        deny_warnings: false,
-        list_changes: false,
-        today: None,
-    });
+    let built = mailguide::build_site(&mailguide::BuildOptions::new(root, Some(out.clone())));
     let built = match built {
         Ok(b) => b,
         Err(mailguide::BuildFailure::Content(c)) => panic!("the site should build: {:?}", c.diagnostics),

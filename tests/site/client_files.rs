@@ -16,14 +16,7 @@ fn bundled_providers() -> Vec<Provider> {
 
 fn build(root: &Path) -> std::path::PathBuf {
     let out = root.join("public");
-    let built = mailguide::build_site(&mailguide::BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.clone()),
-        base_url: None,
-        deny_warnings: false,
-        list_changes: false,
-        today: None,
-    });
+    let built = mailguide::build_site(&mailguide::BuildOptions::new(root, Some(out.clone())));
     if let Err(mailguide::BuildFailure::Content(c)) = &built {
         panic!("the site should build: {:?}", c.diagnostics);
     }

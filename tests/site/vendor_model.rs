@@ -51,14 +51,7 @@ fn findings_for(root: &Path, slug: &str) -> Vec<String> {
 
 fn build(root: &Path) -> std::path::PathBuf {
     let out = root.join("public");
-    let built = mailguide::build_site(&mailguide::BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.clone()),
-        base_url: None,
-        deny_warnings: false,
-        list_changes: false,
-        today: None,
-    });
+    let built = mailguide::build_site(&mailguide::BuildOptions::new(root, Some(out.clone())));
     if let Err(failure) = built {
         let diagnostics = match failure {
             mailguide::BuildFailure::Content(c) => c.diagnostics,
