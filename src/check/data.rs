@@ -173,17 +173,7 @@ fn duplicates(p: &Provider, out: &mut Vec<Diagnostic>) {
 
 /// Links for readers must be absolute and should be HTTPS.
 fn urls(p: &Provider, out: &mut Vec<Diagnostic>) {
-    let mut list: Vec<(String, &str)> = Vec::new();
-    if let Some(u) = &p.data.help_url {
-        list.push(("help_url".into(), u));
-    }
-    if let Some(u) = &p.data.password.app_password_url {
-        list.push(("password.app_password_url".into(), u));
-    }
-    for (i, d) in p.data.documentation.iter().enumerate() {
-        list.push((format!("documentation[{i}].url"), &d.url));
-    }
-    for (path, url) in list {
+    for (path, url) in p.reader_links() {
         let at = p.source.locate(&path);
         if url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//")) {
             continue;

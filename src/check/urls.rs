@@ -56,17 +56,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         );
     }
     for p in &site.providers {
-        let mut list: Vec<(String, &str)> = Vec::new();
-        if let Some(u) = &p.data.help_url {
-            list.push(("help_url".into(), u));
-        }
-        if let Some(u) = &p.data.password.app_password_url {
-            list.push(("password.app_password_url".into(), u));
-        }
-        for (i, d) in p.data.documentation.iter().enumerate() {
-            list.push((format!("documentation[{i}].url"), &d.url));
-        }
-        for (path, url) in list {
+        for (path, url) in p.reader_links() {
             if refused(url) {
                 out.push(refusal(&format!("`{path}`"), url).at(p.source.locate(&path)));
             }

@@ -479,6 +479,22 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// The provider's links for readers (help page, app-password page, documentation), each with
+    /// its YAML path for findings: what the URL rules judge.
+    pub fn reader_links(&self) -> Vec<(String, &str)> {
+        let mut list: Vec<(String, &str)> = Vec::new();
+        if let Some(u) = &self.data.help_url {
+            list.push(("help_url".into(), u));
+        }
+        if let Some(u) = &self.data.password.app_password_url {
+            list.push(("password.app_password_url".into(), u));
+        }
+        for (i, d) in self.data.documentation.iter().enumerate() {
+            list.push((format!("documentation[{i}].url"), &d.url));
+        }
+        list
+    }
+
     pub fn servers(&self, protocol: Protocol) -> &[Server] {
         match protocol {
             Protocol::Imap => &self.data.servers.imap,
