@@ -260,10 +260,13 @@ fn pieces(text: &str) -> Vec<Piece> {
             }
         };
         let body = at + 2;
-        let end = memmem::find(&bytes[body..], close.as_bytes())
-            .map(|e| body + e + 2)
-            .unwrap_or(text.len());
-        let mut inner = (body, end.saturating_sub(2).max(body));
+        // An unclosed tag runs to the end of the text; its inner part then ends there too (not two
+        // bytes before, which could fall inside a multi-byte character).
+        let (end, inner_end) = match memmem::find(&bytes[body..], close.as_bytes()) {
+            Some(e) => (body + e + 2, body + e),
+            None => (text.len(), text.len().max(body)),
+        };
+        let mut inner = (body.min(text.len()), inner_end);
         if bytes.get(inner.0) == Some(&b'-') {
             inner.0 += 1;
         }
@@ -339,6 +342,16 @@ mod tests {
             ("{{ now() }}", "the function call `now(...)` is not allowed in content"),
         ] {
             assert_eq!(messages(text).first().map(String::as_str), Some(message), "{text}");
+        }
+    }
+
+    /// Found by the fuzzer: an unclosed tag whose text ends in a multi-byte character.
+    #[test]
+    fn an_unclosed_tag_ending_in_a_multibyte_character_is_scanned() {
+        for text in ["{% if a é", "{{ ü", "{#ö", "{%-"] {
+            let pieces = pieces(text);
+            assert_eq!(pieces.len(), 1, "{text}");
+            assert_eq!(pieces[0].end, text.len(), "{text}");
         }
     }
 

@@ -14,12 +14,12 @@ pub fn to_yaml(p: &ConvertedProvider, source_name: &str, notes: &[Note]) -> Stri
         "# Imported from the Thunderbird autoconfig file {source_name} (emailProvider id=\"{}\")\n\
          # by `mailguide import ispdb`. Values are kept as the file gives them; `mailguide check`\n\
          # judges them.\n",
-        one_line(&p.id)
+        comment_text(&p.id)
     );
     if !notes.is_empty() {
         out.push_str("# Not imported:\n");
         for n in notes {
-            out.push_str(&format!("#   line {}: {}\n", n.line, one_line(&n.message)));
+            out.push_str(&format!("#   line {}: {}\n", n.line, comment_text(&n.message)));
         }
     }
     let mut value = serde_yaml::to_value(&p.data).expect("provider data serialises to YAML");
@@ -34,4 +34,34 @@ pub fn to_yaml(p: &ConvertedProvider, source_name: &str, notes: &[Note]) -> Stri
     }
     out.push_str(&serde_yaml::to_string(&value).expect("a YAML value serialises"));
     out
+}
+
+/// `s` on one line, fit for a YAML comment: YAML allows only printable characters there, and a
+/// malformed autoconfig file can carry control characters (quick-xml passes them through), so
+/// each is written as its escape, `\u{3}`.
+fn comment_text(s: &str) -> String {
+    one_line(s)
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comment_text;
+
+    #[test]
+    fn comments_carry_control_characters_as_escapes() {
+        assert_eq!(
+            comment_text("Variants\u{3}\u{3} Mail\n x"),
+            "Variants\\u{3}\\u{3} Mail x"
+        );
+        assert_eq!(comment_text("Grüße"), "Grüße");
+    }
 }
