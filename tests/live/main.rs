@@ -10,4 +10,5 @@ mod common;
 mod live_support;
 
 mod build;
+mod findings;
 mod servers;
