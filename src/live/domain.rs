@@ -10,7 +10,7 @@ use super::http::{self, RateLimit};
 use super::targets::{DomainTarget, Target};
 use crate::ispdb::vocabulary;
 use crate::ispdb::xml::{self, ParseError};
-use crate::model::{Auth, DOMAIN_SLOT, Protocol, Security};
+use crate::model::{Auth, Protocol, Security};
 use std::collections::BTreeSet;
 
 /// The SRV services of RFC 6186 (with `_submissions` of RFC 8314) and what they stand for.
@@ -123,6 +123,8 @@ async fn srv(net: &Net, target: &DomainTarget, checked: &mut Checked) {
 /// A server as autoconfig describes it, for comparing: order does not matter.
 type Entry = (Protocol, String, u32, &'static str, BTreeSet<&'static str>);
 
+/// The servers as an address at `domain` reaches them: the file's `%EMAILDOMAIN%` is the
+/// domain (the data's `mail.{domain}` hosts come built for it from the targets).
 fn entries<'a>(
     servers: impl Iterator<Item = (Protocol, &'a str, u32, Security, &'a [Auth])>,
     domain: &str,
@@ -131,7 +133,7 @@ fn entries<'a>(
         .map(|(p, host, port, security, auth)| {
             (
                 p,
-                host.replace("%EMAILDOMAIN%", domain).to_ascii_lowercase(),
+                host.replace(vocabulary::EMAIL_DOMAIN, domain).to_ascii_lowercase(),
                 port,
                 security.id(),
                 auth.iter().map(|a| a.id()).collect(),
@@ -231,8 +233,7 @@ async fn autoconfig(net: &Net, limit: &RateLimit, target: &DomainTarget, checked
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Published {
     protocol: Protocol,
-    /// The host with the model's `{domain}` where the file has `%EMAILDOMAIN%`, as the
-    /// importer reads it.
+    /// The host as the file writes it, `%EMAILDOMAIN%` for the address's domain.
     host: String,
     port: u32,
     security: Security,
@@ -284,7 +285,7 @@ fn published_servers(text: &str) -> Result<Vec<Published>, ParseError> {
         }
         Some(Published {
             protocol,
-            host: host.replace(vocabulary::EMAIL_DOMAIN, DOMAIN_SLOT),
+            host: host.to_string(),
             port,
             security,
             auth,
@@ -297,8 +298,8 @@ fn published_servers(text: &str) -> Result<Vec<Published>, ParseError> {
 mod tests {
     use super::*;
 
-    /// The servers as `import ispdb` reads the same file: what the comparison used before it
-    /// read the format itself.
+    /// The servers as `import ispdb` reads the same file (hosts back in the file's placeholder
+    /// form): what the comparison used before it read the format itself.
     fn imported(text: &str) -> Vec<Published> {
         let converted = crate::import::ispdb::convert(text).expect("converts");
         let data = &converted.providers[0].data;
@@ -312,7 +313,7 @@ mod tests {
                 };
                 list.iter().map(move |s| Published {
                     protocol: p,
-                    host: s.host.clone(),
+                    host: s.host_placeholder(),
                     port: s.port,
                     security: s.security,
                     auth: s.auth.clone(),
@@ -357,7 +358,7 @@ mod tests {
         let read = published_servers(text).expect("reads");
         assert_eq!(read, imported(text));
         let hosts: Vec<&str> = read.iter().map(|s| s.host.as_str()).collect();
-        assert_eq!(hosts, ["mail.{domain}", "pop.example.test", "smtp.example.test"]);
+        assert_eq!(hosts, ["mail.%EMAILDOMAIN%", "pop.example.test", "smtp.example.test"]);
         assert_eq!(read[0].auth, [Auth::OAuth2, Auth::Password]);
         assert_eq!(read[1].auth, [Auth::Password], "no <authentication>: a password");
         assert_eq!(read[2].auth, [Auth::Password]);

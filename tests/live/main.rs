@@ -12,3 +12,4 @@ mod live_support;
 mod build;
 mod findings;
 mod servers;
+mod templates;
