@@ -187,6 +187,10 @@ struct LiveArgs {
     /// Warn when a certificate expires within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30, requires = "live")]
     expiry_warning: u32,
+    /// For hosts written as `mail.{domain}`: check the hosts of the first N listed domains only
+    /// (default: every listed domain's).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), requires = "live")]
+    template_domains: Option<u32>,
     /// Do not check links.
     #[arg(long, requires = "live")]
     no_links: bool,
@@ -206,6 +210,7 @@ impl LiveArgs {
                 deadline: std::time::Duration::from_secs(self.deadline),
                 http_interval: std::time::Duration::from_millis(self.http_interval),
                 expiry_warning_days: i64::from(self.expiry_warning),
+                template_domains: self.template_domains.map(|n| n as usize),
                 links: !self.no_links,
                 progress: std::io::stderr().is_terminal(),
             },

@@ -148,7 +148,7 @@ impl Net {
 
 /// Sorts a failed handshake by what it means for the data.
 fn classify(e: std::io::Error) -> Fail {
-    use rustls::{AlertDescription, CertificateError, Error as E};
+    use rustls::{AlertDescription, CertificateError, Error as E, PeerIncompatible};
     let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<E>()) else {
         // The socket failed during the handshake: closed or reset, not a TLS answer.
         return Fail::Io {
@@ -168,7 +168,12 @@ fn classify(e: std::io::Error) -> Fail {
             CertificateError::UnknownIssuer | CertificateError::BadSignature => TlsFailure::Untrusted,
             _ => TlsFailure::Other,
         },
-        E::AlertReceived(AlertDescription::ProtocolVersion) | E::PeerIncompatible(_) => TlsFailure::OldVersion,
+        // rustls offers TLS 1.2 and 1.3 only. A server of an older version answers with its own
+        // version's ServerHello (RFC 5246 appendix E.1), which rustls refuses as "does not
+        // support TLS 1.2 or 1.3", or refuses the ClientHello with a `protocol_version` alert.
+        // Other incompatibilities (no cipher suite or group in common) are not about the version.
+        E::AlertReceived(AlertDescription::ProtocolVersion)
+        | E::PeerIncompatible(PeerIncompatible::ServerDoesNotSupportTls12Or13) => TlsFailure::OldVersion,
         _ => TlsFailure::Other,
     };
     Fail::Tls {

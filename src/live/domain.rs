@@ -8,6 +8,8 @@ use super::fail::Fail;
 use super::finding::Finding;
 use super::http::{self, RateLimit};
 use super::targets::{DomainTarget, Target};
+use crate::ispdb::vocabulary;
+use crate::ispdb::xml::{self, ParseError};
 use crate::model::{Auth, Protocol, Security};
 use std::collections::BTreeSet;
 
@@ -121,6 +123,8 @@ async fn srv(net: &Net, target: &DomainTarget, checked: &mut Checked) {
 /// A server as autoconfig describes it, for comparing: order does not matter.
 type Entry = (Protocol, String, u32, &'static str, BTreeSet<&'static str>);
 
+/// The servers as an address at `domain` reaches them: the file's `%EMAILDOMAIN%` is the
+/// domain (the data's `mail.{domain}` hosts come built for it from the targets).
 fn entries<'a>(
     servers: impl Iterator<Item = (Protocol, &'a str, u32, Security, &'a [Auth])>,
     domain: &str,
@@ -129,7 +133,7 @@ fn entries<'a>(
         .map(|(p, host, port, security, auth)| {
             (
                 p,
-                host.replace("%EMAILDOMAIN%", domain).to_ascii_lowercase(),
+                host.replace(vocabulary::EMAIL_DOMAIN, domain).to_ascii_lowercase(),
                 port,
                 security.id(),
                 auth.iter().map(|a| a.id()).collect(),
@@ -172,8 +176,8 @@ async fn autoconfig(net: &Net, limit: &RateLimit, target: &DomainTarget, checked
             continue;
         };
         let text = String::from_utf8_lossy(&body);
-        let converted = match crate::import::ispdb::convert(&text) {
-            Ok(c) => c,
+        let published = match published_servers(&text) {
+            Ok(servers) => servers,
             Err(e) => {
                 checked.findings.push(Finding::warning(
                     "live-autoconfig-differs",
@@ -183,19 +187,10 @@ async fn autoconfig(net: &Net, limit: &RateLimit, target: &DomainTarget, checked
                 return;
             }
         };
-        let Some(theirs) = converted.providers.first() else {
-            return;
-        };
         let theirs = entries(
-            Protocol::ALL.into_iter().flat_map(|p| {
-                let list = match p {
-                    Protocol::Imap => &theirs.data.servers.imap,
-                    Protocol::Pop3 => &theirs.data.servers.pop3,
-                    Protocol::Smtp => &theirs.data.servers.smtp,
-                };
-                list.iter()
-                    .map(move |s| (p, s.host.as_str(), s.port, s.security, s.auth.as_slice()))
-            }),
+            published
+                .iter()
+                .map(|s| (s.protocol, s.host.as_str(), s.port, s.security, s.auth.as_slice())),
             &target.domain,
         );
         let ours = entries(
@@ -231,5 +226,150 @@ async fn autoconfig(net: &Net, limit: &RateLimit, target: &DomainTarget, checked
             ));
         }
         return;
+    }
+}
+
+/// A server of a provider's published autoconfig file, as the file gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Published {
+    protocol: Protocol,
+    /// The host as the file writes it, `%EMAILDOMAIN%` for the address's domain.
+    host: String,
+    port: u32,
+    security: Security,
+    auth: Vec<Auth>,
+}
+
+/// The servers of the first `emailProvider` of an autoconfig file, read as `import ispdb` reads
+/// them: servers of other protocols, or without a host name, a numeric port or a known socket
+/// type, are left out; unknown sign-in methods are dropped, and a server left with none is left
+/// out; a server without `authentication` takes a password (the model's default). Fails only
+/// when the text is not well-formed XML, not a `clientConfig` or has no `emailProvider`.
+fn published_servers(text: &str) -> Result<Vec<Published>, ParseError> {
+    let root = xml::parse(text)?;
+    if root.name != "clientConfig" {
+        return Err(ParseError {
+            line: root.line,
+            column: 1,
+            message: format!(
+                "not a Thunderbird autoconfig file: the root element is <{}>, not <clientConfig>",
+                root.name
+            ),
+        });
+    }
+    let Some(provider) = root.child("emailProvider") else {
+        return Err(ParseError {
+            line: root.line,
+            column: 1,
+            message: "the file has no <emailProvider>".into(),
+        });
+    };
+    let servers = provider.children.iter().filter_map(|el| {
+        let protocol = vocabulary::protocol_of(&el.name, el.attr("type").unwrap_or(""))?;
+        let host = el.child_text("hostname").filter(|h| !h.is_empty())?;
+        let port = el.child_text("port")?.parse::<u32>().ok()?;
+        let security = vocabulary::security_of(el.child_text("socketType")?)?;
+        let methods: Vec<&str> = el
+            .children
+            .iter()
+            .filter(|c| c.name == "authentication")
+            .map(|c| c.text())
+            .collect();
+        let auth: Vec<Auth> = if methods.is_empty() {
+            vec![Auth::Password]
+        } else {
+            methods.into_iter().filter_map(vocabulary::auth_of).collect()
+        };
+        if auth.is_empty() {
+            return None;
+        }
+        Some(Published {
+            protocol,
+            host: host.to_string(),
+            port,
+            security,
+            auth,
+        })
+    });
+    Ok(servers.collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The servers as `import ispdb` reads the same file (hosts back in the file's placeholder
+    /// form): what the comparison used before it read the format itself.
+    fn imported(text: &str) -> Vec<Published> {
+        let converted = crate::import::ispdb::convert(text).expect("converts");
+        let data = &converted.providers[0].data;
+        Protocol::ALL
+            .into_iter()
+            .flat_map(|p| {
+                let list = match p {
+                    Protocol::Imap => &data.servers.imap,
+                    Protocol::Pop3 => &data.servers.pop3,
+                    Protocol::Smtp => &data.servers.smtp,
+                };
+                list.iter().map(move |s| Published {
+                    protocol: p,
+                    host: s.host_placeholder(),
+                    port: s.port,
+                    security: s.security,
+                    auth: s.auth.clone(),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_servers_as_the_importer_does() {
+        let text = r#"<?xml version="1.0"?>
+<clientConfig version="1.1">
+  <emailProvider id="example.test">
+    <domain>example.test</domain>
+    <incomingServer type="imap">
+      <hostname>mail.%EMAILDOMAIN%</hostname><port>993</port><socketType>SSL</socketType>
+      <authentication>OAuth2</authentication><authentication>password-cleartext</authentication>
+    </incomingServer>
+    <incomingServer type="pop3">
+      <hostname>pop.example.test</hostname><port>110</port><socketType>STARTTLS</socketType>
+    </incomingServer>
+    <incomingServer type="exchange"><hostname>ews.example.test</hostname></incomingServer>
+    <incomingServer type="imap">
+      <hostname>imap2.example.test</hostname><port>993</port><socketType>TLS</socketType>
+    </incomingServer>
+    <incomingServer type="imap">
+      <hostname>imap3.example.test</hostname><port>993</port><socketType>SSL</socketType>
+      <authentication>client-IP-address</authentication>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.example.test</hostname><port>587</port><socketType>starttls</socketType>
+      <authentication>plain</authentication><authentication>client-IP-address</authentication>
+    </outgoingServer>
+  </emailProvider>
+  <emailProvider id="second.test">
+    <incomingServer type="imap">
+      <hostname>imap.second.test</hostname><port>993</port><socketType>SSL</socketType>
+    </incomingServer>
+  </emailProvider>
+</clientConfig>
+"#;
+        let read = published_servers(text).expect("reads");
+        assert_eq!(read, imported(text));
+        let hosts: Vec<&str> = read.iter().map(|s| s.host.as_str()).collect();
+        assert_eq!(hosts, ["mail.%EMAILDOMAIN%", "pop.example.test", "smtp.example.test"]);
+        assert_eq!(read[0].auth, [Auth::OAuth2, Auth::Password]);
+        assert_eq!(read[1].auth, [Auth::Password], "no <authentication>: a password");
+        assert_eq!(read[2].auth, [Auth::Password]);
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_autoconfig_file() {
+        let not_config = published_servers("<html><body/></html>").unwrap_err();
+        assert!(not_config.message.contains("not <clientConfig>"), "{not_config}");
+        let empty = published_servers("<clientConfig version=\"1.1\"/>").unwrap_err();
+        assert!(empty.message.contains("no <emailProvider>"), "{empty}");
+        assert!(published_servers("<clientConfig>").is_err());
     }
 }

@@ -59,6 +59,9 @@ pub struct LiveOptions {
     pub http_interval: Duration,
     /// Warn when a certificate expires within this many days.
     pub expiry_warning_days: i64,
+    /// For a host written as `mail.{domain}`: check the hosts of the first N listed domains
+    /// only; `None`, every listed domain's.
+    pub template_domains: Option<usize>,
     /// Check links too.
     pub links: bool,
     /// Show progress on stderr.
@@ -77,6 +80,7 @@ impl Default for LiveOptions {
             deadline: Duration::from_secs(600),
             http_interval: Duration::from_secs(1),
             expiry_warning_days: 30,
+            template_domains: None,
             links: true,
             progress: false,
         }
@@ -146,7 +150,7 @@ pub fn run(site: &Site, opts: &LiveOptions) -> Result<LiveReport, LiveError> {
     }
     let tls = connect::tls_config(opts.ca_file.as_deref()).map_err(LiveError::Trust)?;
     let started = time::now();
-    let mut jobs: Vec<run::Job> = targets::servers_to_check(site, &opts.providers)
+    let mut jobs: Vec<run::Job> = targets::servers_to_check(site, &opts.providers, opts.template_domains)
         .into_iter()
         .map(run::Job::Server)
         .collect();

@@ -8,7 +8,7 @@ use super::results::{Outcome, Results};
 use super::{targets, time};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What a build takes from a results file.
 #[derive(Debug, Default)]
@@ -25,10 +25,20 @@ pub fn publish(site: &Site, results: &Results, shown: &str, now: i64, max_age_da
     let mut stale = 0;
     // Per provider: the earliest agreeing observation, or None once one server lacks one.
     let mut agreed: HashMap<String, Option<i64>> = HashMap::new();
-    for t in targets::servers_to_check(site, &[]) {
-        let seen = results
-            .find(&t.provider, t.protocol, &t.host, t.port_written)
-            .and_then(|o| time::parse_timestamp(&o.checked_at).map(|at| (o, at)));
+    let targets = targets::servers_to_check(site, &[], None);
+    let observed = |t: &targets::Target| results.find(&t.provider, t.protocol, &t.host, t.port_written);
+    // A `mail.{domain}` server checked with `--template-domains N` has observations for the
+    // first N domains' hosts only; the others' missing ones do not withhold the date.
+    let entries_seen: HashSet<(&str, &str)> = targets
+        .iter()
+        .filter(|t| observed(t).is_some())
+        .map(|t| t.entry())
+        .collect();
+    for t in &targets {
+        if t.templated && observed(t).is_none() && entries_seen.contains(&t.entry()) {
+            continue;
+        }
+        let seen = observed(t).and_then(|o| time::parse_timestamp(&o.checked_at).map(|at| (o, at)));
         let fresh = match seen {
             Some((_, at)) if at < oldest => {
                 stale += 1;

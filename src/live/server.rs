@@ -201,7 +201,7 @@ fn from_fail(name: &str, target: &Target, fail: &Fail) -> Finding {
             "live-protocol",
             "port",
             format!(
-                "{name} does not answer as a {} server: {stage}: {line:?}",
+                "{name} does not answer in {}: {stage}: {line:?}",
                 target.protocol.name()
             ),
         )
@@ -222,13 +222,16 @@ fn from_fail(name: &str, target: &Target, fail: &Fail) -> Finding {
                 TlsFailure::OldVersion => (
                     "live-tls-version",
                     "security",
-                    "the server offers no TLS 1.2 or 1.3 (an older version, which mail apps refuse)",
+                    "the TLS handshake failed: the server offers no TLS 1.2 or 1.3, only an older version",
                 ),
                 TlsFailure::Other => ("live-tls-failed", "security", "the TLS handshake failed"),
             };
             let help = match (kind, target.security) {
                 (TlsFailure::Other, Security::Tls) => {
                     "the data says SSL/TLS from the first byte: check whether this port uses STARTTLS instead"
+                }
+                (TlsFailure::OldVersion, _) => {
+                    "mailguide speaks TLS 1.2 and 1.3 only (rustls); check the provider's documentation for a server or port with a current TLS version"
                 }
                 _ => "readers' mail apps will refuse this server; check the host name and the provider's documentation",
             };

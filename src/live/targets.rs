@@ -3,14 +3,17 @@
 //! an edit here.
 
 use crate::diagnostics::Location;
-use crate::model::{Auth, Protocol, Security, Site, Source};
+use crate::model::{Auth, Protocol, Provider, Security, Site, Source};
 
 /// One server of the data, as a client would reach it.
 #[derive(Debug, Clone)]
 pub struct Target {
     pub provider: String,
     pub protocol: Protocol,
+    /// The host to reach: for a host written as `mail.{domain}`, built for one listed domain.
     pub host: String,
+    /// Whether the data writes the host as a template (`mail.{domain}`).
+    pub templated: bool,
     /// `None` when the data's port is not a port (the `port-range` check reports it).
     pub port: Option<u16>,
     /// The port as written, for the results file.
@@ -26,6 +29,12 @@ impl Target {
     /// Where a field of the server (`host`, `port`, `security`, `auth`) stands.
     pub fn locate(&self, field: &str) -> Location {
         self.source.locate(&format!("{}.{field}", self.path))
+    }
+
+    /// The server entry of the data this target comes from (provider and YAML path): the same
+    /// for every domain's host of a templated server.
+    pub fn entry(&self) -> (&str, &str) {
+        (&self.provider, &self.path)
     }
 }
 
@@ -52,17 +61,35 @@ fn wanted(only: &[String], slug: &str) -> bool {
     only.is_empty() || only.iter().any(|s| s == slug)
 }
 
-/// Every server of the chosen providers. Today a server has one host; host templates
-/// (`mail.{domain}`) will expand here, one target per listed domain.
-pub fn servers_to_check(site: &Site, only: &[String]) -> Vec<Target> {
+/// Every server of the chosen providers. A host written as `mail.{domain}` is a different
+/// server for each domain, so it is one target per listed domain, in the order of `domains`:
+/// all of them, or the first `template_domains` (`--template-domains N`).
+pub fn servers_to_check(site: &Site, only: &[String], template_domains: Option<usize>) -> Vec<Target> {
     let mut out = Vec::new();
     for p in site.providers.iter().filter(|p| wanted(only, &p.slug)) {
-        for protocol in Protocol::ALL {
-            for (i, s) in p.servers(protocol).iter().enumerate() {
+        let domains = &p.data.domains;
+        let n = template_domains.unwrap_or(domains.len()).min(domains.len());
+        out.extend(provider_servers(p, &domains[..n]));
+    }
+    out
+}
+
+/// A provider's servers, templated hosts built for each of `domains`.
+fn provider_servers(p: &Provider, domains: &[String]) -> Vec<Target> {
+    let mut out = Vec::new();
+    for protocol in Protocol::ALL {
+        for (i, s) in p.servers(protocol).iter().enumerate() {
+            let hosts = if s.host_is_template() {
+                domains.iter().map(|d| s.host_for(d)).collect()
+            } else {
+                vec![s.host.clone()]
+            };
+            for host in hosts {
                 out.push(Target {
                     provider: p.slug.clone(),
                     protocol,
-                    host: s.host.to_ascii_lowercase(),
+                    host: host.to_ascii_lowercase(),
+                    templated: s.host_is_template(),
                     port: u16::try_from(s.port).ok().filter(|&p| p != 0),
                     port_written: s.port,
                     security: s.security,
@@ -76,9 +103,9 @@ pub fn servers_to_check(site: &Site, only: &[String]) -> Vec<Target> {
     out
 }
 
-/// Every domain of the chosen providers, with the provider's servers.
+/// Every domain of the chosen providers, with the provider's servers as an address at that
+/// domain reaches them (templated hosts built for that domain).
 pub fn domains_to_check(site: &Site, only: &[String]) -> Vec<DomainTarget> {
-    let servers = servers_to_check(site, only);
     let mut out = Vec::new();
     for p in site.providers.iter().filter(|p| wanted(only, &p.slug)) {
         for (i, domain) in p.data.domains.iter().enumerate() {
@@ -86,7 +113,7 @@ pub fn domains_to_check(site: &Site, only: &[String]) -> Vec<DomainTarget> {
                 provider: p.slug.clone(),
                 domain: domain.to_ascii_lowercase(),
                 location: p.source.locate(&format!("domains[{i}]")),
-                servers: servers.iter().filter(|t| t.provider == p.slug).cloned().collect(),
+                servers: provider_servers(p, std::slice::from_ref(domain)),
             });
         }
     }

@@ -435,7 +435,7 @@ fn every_documented_code_has_a_fixture_and_every_fixture_is_documented() {
     }
     for code in &documented {
         assert!(
-            // `check --live` codes need servers to answer: tests/live.rs and tests/live_build.rs
+            // `check --live` codes need servers to answer: the tests in tests/live/
             // give each case a loopback server instead of a fixture folder.
             with_fixture.contains(code) || WITHOUT_FIXTURE.iter().any(|(c, _)| c == code) || code.starts_with("live-"),
             "{code} is documented but has no fixture under tests/checks/"

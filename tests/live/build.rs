@@ -232,5 +232,7 @@ fn a_disagreeing_server_withdraws_client_files_and_old_results_are_ignored() {
         &file.display().to_string(),
     ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("results file version 2"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("live-results-unreadable"), "{stderr}");
+    assert!(stderr.contains("results file version 2"), "{stderr}");
 }

@@ -10,4 +10,6 @@ mod common;
 mod live_support;
 
 mod build;
+mod findings;
 mod servers;
+mod templates;

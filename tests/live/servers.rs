@@ -3,84 +3,25 @@
 //! No test reaches the internet: every host is mapped with `--connect-to` or answered by the
 //! loopback DNS responder.
 
-use crate::live_support::certs::{TestRoot, Validity};
+use crate::live_support::certs::Validity;
 use crate::live_support::dns::{DnsServer, Record};
-use crate::live_support::mail::{self, Gauge, Proto, Script, Tls};
-use crate::live_support::web::{self, Answer};
-use crate::live_support::{line_of, runtime, site};
+use crate::live_support::lab::{Lab, codes_at, find, server};
+use crate::live_support::line_of;
+use crate::live_support::mail::{Proto, Script, Tls};
+use crate::live_support::web::Answer;
 use mailguide::diagnostics::{Diagnostic, Severity};
-use mailguide::live::{ConnectTo, LiveOptions, LiveReport};
+use mailguide::live::LiveOptions;
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-fn load(dir: &std::path::Path) -> mailguide::model::Site {
-    let loaded = mailguide::load::load_site(dir);
-    assert!(
-        loaded.diagnostics.iter().all(|d| !d.is_error()),
-        "the test site loads: {:?}",
-        loaded.diagnostics
-    );
-    loaded.site.expect("site")
-}
-
-fn options(ca: &std::path::Path, dns: SocketAddr, connect_to: Vec<ConnectTo>) -> LiveOptions {
-    LiveOptions {
-        connect_to,
-        dns_server: Some(dns),
-        ca_file: Some(ca.to_path_buf()),
-        timeout: Duration::from_secs(2),
-        deadline: Duration::from_secs(120),
-        http_interval: Duration::ZERO,
-        ..LiveOptions::default()
-    }
-}
-
-fn to(host: &str, port: u16, addr: SocketAddr) -> ConnectTo {
-    ConnectTo {
-        host: host.to_string(),
-        port,
-        addr,
-    }
-}
-
-/// The findings at a line, as `code` strings.
-fn codes_at(report: &LiveReport, file: &str, line: usize) -> Vec<String> {
-    let mut codes: Vec<String> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.location.as_ref().is_some_and(|l| l.file == file && l.line == line))
-        .map(|d| d.code.clone())
-        .collect();
-    codes.sort();
-    codes
-}
-
-fn find<'a>(report: &'a LiveReport, code: &str, needle: &str) -> &'a Diagnostic {
-    report
-        .diagnostics
-        .iter()
-        .find(|d| d.code == code && d.message.contains(needle))
-        .unwrap_or_else(|| panic!("no {code} about {needle:?} in {:#?}", report.diagnostics))
-}
-
-/// One server entry of a provider file.
-fn server(host: &str, port: u16, security: &str, auth: &str) -> String {
-    format!("    - host: {host}\n      port: {port}\n      security: {security}\n      auth: [{auth}]\n")
-}
-
 #[test]
 fn each_server_case_gives_its_finding_at_its_line() {
-    let rt = runtime();
-    let root = TestRoot::new();
-    let dir = tempfile::tempdir().expect("tmp");
-    let ca = dir.path().join("root.pem");
-    std::fs::write(&ca, &root.pem).expect("ca");
-    let gauge = Arc::new(Gauge::default());
+    let mut lab = Lab::new();
+    let root = &lab.root;
     let good = |names: &[&str]| root.server(names, Validity::Long);
-    let start = |proto, tls, script| mail::start(&rt, proto, tls, script, gauge.clone());
+    let start = |proto, tls, script| lab.mail(proto, tls, script);
     let normal = |before: &[&'static str], after: &[&'static str]| Script::Normal {
         before: before.to_vec(),
         after: after.to_vec(),
@@ -167,13 +108,12 @@ fn each_server_case_gives_its_finding_at_its_line() {
     );
 
     let mut yaml = String::from("name: Cases\ndomains: [srv.test]\nservers:\n");
-    let mut connect_to = Vec::new();
     for key in ["imap", "pop3", "smtp"] {
         yaml.push_str(&format!("  {key}:\n"));
         for (k, host, addr, security, auth) in &cases {
             if k == &key {
                 yaml.push_str(&server(host, addr.port(), security, auth));
-                connect_to.push(to(host, addr.port(), *addr));
+                lab.map(host, addr.port(), *addr);
             }
         }
         if key == "imap" {
@@ -181,7 +121,7 @@ fn each_server_case_gives_its_finding_at_its_line() {
             yaml.push_str(&server("imap.missing.test", 993, "tls", "password"));
         }
     }
-    site(dir.path(), &[("cases", &yaml)]);
+    let site = lab.site(&[("cases", &yaml)]);
     let smtp_port = cases
         .iter()
         .find(|c| c.1 == "smtp-starttls.good.test")
@@ -216,9 +156,8 @@ fn each_server_case_gives_its_finding_at_its_line() {
     let dns = DnsServer::start(zone);
     let opts = LiveOptions {
         links: false,
-        ..options(&ca, dns.addr, connect_to)
+        ..lab.options(&dns)
     };
-    let site = load(dir.path());
     let began = Instant::now();
     let report = mailguide::live::run(&site, &opts).expect("run");
     assert!(began.elapsed() < Duration::from_secs(60), "the run does not hang");
@@ -352,11 +291,7 @@ fn each_server_case_gives_its_finding_at_its_line() {
 
 #[test]
 fn links_and_autoconfig_files_are_compared() {
-    let rt = runtime();
-    let root = TestRoot::new();
-    let dir = tempfile::tempdir().expect("tmp");
-    let ca = dir.path().join("root.pem");
-    std::fs::write(&ca, &root.pem).expect("ca");
+    let mut lab = Lab::new();
     let routes = HashMap::from([
         ("/ok".to_string(), Answer::Fixed(200, vec![], "fine".into())),
         (
@@ -367,39 +302,43 @@ fn links_and_autoconfig_files_are_compared() {
         ("/hang".to_string(), Answer::Hang),
         ("/head-refused".to_string(), Answer::Fixed(405, vec![], String::new())),
     ]);
-    let links = web::start(&rt, routes, None);
+    lab.web_at("links.test", 80, routes, None);
     let autoconfig = |port: u32, socket: &str| {
         format!(
             "<?xml version=\"1.0\"?>\n<clientConfig version=\"1.1\">\n  <emailProvider id=\"match.test\">\n    <domain>match.test</domain>\n    <incomingServer type=\"imap\">\n      <hostname>imap.match.test</hostname>\n      <port>{port}</port>\n      <socketType>{socket}</socketType>\n      <authentication>password-cleartext</authentication>\n      <username>%EMAILADDRESS%</username>\n    </incomingServer>\n  </emailProvider>\n</clientConfig>\n"
         )
     };
-    let matching = web::start(
-        &rt,
+    let cert = lab.cert(&["autoconfig.match.test"]);
+    lab.web_at(
+        "autoconfig.match.test",
+        443,
         HashMap::from([(
             "/mail/config-v1.1.xml".to_string(),
             Answer::Fixed(200, vec![], autoconfig(993, "SSL")),
         )]),
-        Some(root.server(&["autoconfig.match.test"], Validity::Long)),
+        Some(cert),
     );
-    let differing = web::start(
-        &rt,
+    let cert = lab.cert(&["differ.test"]);
+    lab.web_at(
+        "differ.test",
+        443,
         HashMap::from([(
             "/.well-known/autoconfig/mail/config-v1.1.xml".to_string(),
             Answer::Fixed(200, vec![], autoconfig(143, "STARTTLS")),
         )]),
-        Some(root.server(&["differ.test"], Validity::Long)),
+        Some(cert),
     );
     // The IMAP server itself answers as described, so only the domains and links differ.
-    let gauge = Arc::new(Gauge::default());
-    let imap = mail::start(
-        &rt,
+    let cert = lab.cert(&["imap.match.test"]);
+    lab.mail_at(
+        "imap.match.test",
+        993,
         Proto::Imap,
-        Tls::Implicit(root.server(&["imap.match.test"], Validity::Long)),
+        Tls::Implicit(cert),
         Script::Normal {
             before: vec![],
             after: vec!["IMAP4rev2", "AUTH=PLAIN"],
         },
-        gauge,
     );
     let yaml = "name: Links\n\
 domains: [match.test, differ.test]\n\
@@ -407,16 +346,9 @@ help_url: http://links.test/ok\n\
 summary: See [the old page](http://links.test/old) and [a dead one](http://links.test/gone).\n\
 servers:\n  imap:\n    - host: imap.match.test\n      port: 993\n      security: tls\n\
 documentation:\n  - url: http://links.test/hang\n  - url: http://gone.test/page\n  - url: http://links.test/head-refused\n";
-    site(dir.path(), &[("links", yaml)]);
-    let connect_to = vec![
-        to("links.test", 80, links),
-        to("autoconfig.match.test", 443, matching),
-        to("differ.test", 443, differing),
-        to("imap.match.test", 993, imap),
-    ];
+    let site = lab.site(&[("links", yaml)]);
     let dns = DnsServer::start(HashMap::new());
-    let site = load(dir.path());
-    let report = mailguide::live::run(&site, &options(&ca, dns.addr, connect_to)).expect("run");
+    let report = mailguide::live::run(&site, &lab.options(&dns)).expect("run");
     let file = "content/providers/links.yaml";
     let line = |needle: &str| line_of(yaml, needle, 0);
     assert_eq!(
@@ -477,44 +409,40 @@ fn line_of_col(text: &str, needle: &str) -> usize {
 
 #[test]
 fn two_hundred_servers_stay_within_the_bound_and_the_deadline() {
-    let rt = runtime();
-    let root = TestRoot::new();
-    let dir = tempfile::tempdir().expect("tmp");
-    let ca = dir.path().join("root.pem");
-    std::fs::write(&ca, &root.pem).expect("ca");
-    let gauge = Arc::new(Gauge::default());
+    let mut lab = Lab::new();
     let mut yaml = String::from("name: Many\ndomains: [many.test]\nservers:\n  imap:\n");
-    let mut connect_to = Vec::new();
     let names: Vec<String> = (0..200).map(|i| format!("imap{i}.many.test")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let config = root.server(&refs, Validity::Long);
+    let config = lab.cert(&refs);
     for name in &names {
-        let addr = mail::start(
-            &rt,
+        lab.mail_at(
+            name,
+            993,
             Proto::Imap,
             Tls::Implicit(config.clone()),
             Script::Normal {
                 before: vec![],
                 after: vec!["IMAP4rev2", "AUTH=PLAIN"],
             },
-            gauge.clone(),
         );
         yaml.push_str(&server(name, 993, "tls", "password"));
-        connect_to.push(to(name, 993, addr));
     }
-    site(dir.path(), &[("many", &yaml)]);
+    let site = lab.site(&[("many", &yaml)]);
     let dns = DnsServer::start(HashMap::new());
     let opts = LiveOptions {
         concurrency: 8,
         deadline: Duration::from_secs(90),
-        ..options(&ca, dns.addr, connect_to)
+        ..lab.options(&dns)
     };
-    let site = load(dir.path());
     let began = Instant::now();
     let report = mailguide::live::run(&site, &opts).expect("run");
     assert!(began.elapsed() < Duration::from_secs(90), "within the deadline");
-    assert_eq!(gauge.total.load(Ordering::SeqCst), 200, "every server was reached once");
-    let max = gauge.max.load(Ordering::SeqCst);
+    assert_eq!(
+        lab.gauge.total.load(Ordering::SeqCst),
+        200,
+        "every server was reached once"
+    );
+    let max = lab.gauge.max.load(Ordering::SeqCst);
     assert!((1..=8).contains(&max), "at most 8 connections at once, saw {max}");
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
     assert_eq!(report.results.servers.len(), 200);
@@ -522,29 +450,21 @@ fn two_hundred_servers_stay_within_the_bound_and_the_deadline() {
 
 #[test]
 fn the_deadline_ends_the_run_and_the_rest_is_not_checked() {
-    let rt = runtime();
-    let root = TestRoot::new();
-    let dir = tempfile::tempdir().expect("tmp");
-    let ca = dir.path().join("root.pem");
-    std::fs::write(&ca, &root.pem).expect("ca");
-    let gauge = Arc::new(Gauge::default());
+    let mut lab = Lab::new();
     let mut yaml = String::from("name: Slow\ndomains: [slow.test]\nservers:\n  imap:\n");
-    let mut connect_to = Vec::new();
     for i in 0..12 {
         let name = format!("imap{i}.slow.test");
-        let addr = mail::start(&rt, Proto::Imap, Tls::Plain, Script::Silent, gauge.clone());
+        lab.mail_at(&name, 143, Proto::Imap, Tls::Plain, Script::Silent);
         yaml.push_str(&server(&name, 143, "starttls", "password"));
-        connect_to.push(to(&name, 143, addr));
     }
-    site(dir.path(), &[("slow", &yaml)]);
+    let site = lab.site(&[("slow", &yaml)]);
     let dns = DnsServer::start(HashMap::new());
     let opts = LiveOptions {
         concurrency: 4,
         timeout: Duration::from_secs(30),
         deadline: Duration::from_secs(2),
-        ..options(&ca, dns.addr, connect_to)
+        ..lab.options(&dns)
     };
-    let site = load(dir.path());
     let began = Instant::now();
     let report = mailguide::live::run(&site, &opts).expect("run");
     assert!(

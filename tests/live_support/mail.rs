@@ -32,6 +32,50 @@ pub enum Script {
     CloseMidGreeting,
     /// Sends one line that never ends (until the client goes away, at most 64 MiB).
     EndlessLine,
+    /// Speaks the protocol with implicit TLS but answers the capability command with an error:
+    /// a POP3 server older than `CAPA` (RFC 2449 section 5: `-ERR` means no list).
+    NoCapabilities,
+    /// A server of TLS 1.0 only: answers the ClientHello with a TLS 1.0 ServerHello, as such a
+    /// server negotiates down to its highest version (RFC 5246 appendix E.1).
+    Tls10ServerHello,
+    /// Answers the ClientHello with a fatal alert of this description (RFC 5246 section 7.2):
+    /// 70 `protocol_version` (a server that refuses the offered versions), 40
+    /// `handshake_failure` (no acceptable parameters).
+    Alert(u8),
+}
+
+/// A TLS 1.0 ServerHello record (RFC 2246 section 7.4.1.3): version 3.1, a random, no session
+/// id, TLS_RSA_WITH_AES_128_CBC_SHA, no compression, no extensions.
+fn tls10_server_hello() -> Vec<u8> {
+    let mut body = vec![0x03, 0x01];
+    body.extend([0x5a; 32]);
+    body.push(0);
+    body.extend([0x00, 0x2f]);
+    body.push(0);
+    let mut handshake = vec![0x02, 0, 0, body.len() as u8];
+    handshake.extend(body);
+    let mut record = vec![0x16, 0x03, 0x01, 0, handshake.len() as u8];
+    record.extend(handshake);
+    record
+}
+
+/// A fatal (2) alert in a TLS 1.0 record.
+fn fatal_alert(description: u8) -> [u8; 7] {
+    [0x15, 0x03, 0x01, 0x00, 0x02, 0x02, description]
+}
+
+/// Reads the client's first TLS record (the ClientHello), answers `reply` and waits for the
+/// client to close.
+async fn answer_client_hello(mut stream: tokio::net::TcpStream, reply: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncReadExt;
+    let mut header = [0u8; 5];
+    stream.read_exact(&mut header).await?;
+    let mut hello = vec![0u8; usize::from(u16::from_be_bytes([header[3], header[4]]))];
+    stream.read_exact(&mut hello).await?;
+    stream.write_all(reply).await?;
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest).await;
+    Ok(())
 }
 
 #[derive(Clone)]
@@ -126,23 +170,42 @@ async fn serve(
             }
             Ok(())
         }
+        Script::Tls10ServerHello => answer_client_hello(stream, &tls10_server_hello()).await,
+        Script::Alert(description) => answer_client_hello(stream, &fatal_alert(description)).await,
+        Script::NoCapabilities => match tls {
+            Tls::Implicit(config) => {
+                let stream = TlsAcceptor::from(config).accept(stream).await?;
+                session(proto, BufReader::new(Box::new(stream)), None, None, true, visit).await
+            }
+            _ => session(proto, BufReader::new(Box::new(stream)), None, None, true, visit).await,
+        },
         Script::Normal { before, after } => match tls {
             Tls::Implicit(config) => {
                 let stream = TlsAcceptor::from(config).accept(stream).await?;
-                session(proto, BufReader::new(Box::new(stream)), &after, None, true, visit).await
+                session(proto, BufReader::new(Box::new(stream)), Some(&after), None, true, visit).await
             }
             Tls::Starttls(config) => {
                 session(
                     proto,
                     BufReader::new(Box::new(stream)),
-                    &before,
+                    Some(&before),
                     Some((config, after)),
                     true,
                     visit,
                 )
                 .await
             }
-            Tls::Plain => session(proto, BufReader::new(Box::new(stream)), &before, None, true, visit).await,
+            Tls::Plain => {
+                session(
+                    proto,
+                    BufReader::new(Box::new(stream)),
+                    Some(&before),
+                    None,
+                    true,
+                    visit,
+                )
+                .await
+            }
         },
     }
 }
@@ -155,15 +218,16 @@ fn greeting(proto: Proto) -> &'static str {
     }
 }
 
-/// Reads commands and answers them; on STARTTLS (when `upgrade` is given) continues over TLS.
 /// Any stream, plain or TLS, so a session can continue over TLS without a new type.
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
+/// Reads commands and answers them; on STARTTLS (when `upgrade` is given) continues over TLS.
+/// `caps: None` answers the capability command with an error.
 fn session<'a>(
     proto: Proto,
     mut conn: BufReader<Box<dyn Io>>,
-    caps: &'a [&'static str],
+    caps: Option<&'a [&'static str]>,
     upgrade: Option<(Arc<rustls::ServerConfig>, Vec<&'static str>)>,
     greet: bool,
     visit: &'a Visit,
@@ -186,7 +250,8 @@ fn session<'a>(
                 _ => (String::new(), line.to_ascii_uppercase()),
             };
             let reply = match (proto, command.split_whitespace().next().unwrap_or("")) {
-                (Proto::Imap, "CAPABILITY") => {
+                (Proto::Imap, "CAPABILITY") if caps.is_some() => {
+                    let caps = caps.unwrap_or_default();
                     format!("* CAPABILITY {}\r\n{tag} OK CAPABILITY completed\r\n", caps.join(" "))
                 }
                 (Proto::Imap, "LOGOUT") => {
@@ -199,9 +264,9 @@ fn session<'a>(
                 }
                 (Proto::Imap, "STARTTLS") if upgrade.is_some() => format!("{tag} OK Begin TLS negotiation now\r\n"),
                 (Proto::Imap, _) => format!("{tag} BAD unknown command\r\n"),
-                (Proto::Pop3, "CAPA") => {
+                (Proto::Pop3, "CAPA") if caps.is_some() => {
                     let mut r = "+OK Capability list follows\r\n".to_string();
-                    for c in caps {
+                    for c in caps.unwrap_or_default() {
                         r.push_str(c);
                         r.push_str("\r\n");
                     }
@@ -214,7 +279,8 @@ fn session<'a>(
                     return Ok(());
                 }
                 (Proto::Pop3, _) => "-ERR unknown command\r\n".to_string(),
-                (Proto::Smtp, "EHLO") => {
+                (Proto::Smtp, "EHLO") if caps.is_some() => {
+                    let caps = caps.unwrap_or_default();
                     let mut r = "250-mail.example.test offers a warm hug of welcome\r\n".to_string();
                     for (i, c) in caps.iter().enumerate() {
                         let sep = if i + 1 == caps.len() { ' ' } else { '-' };
@@ -240,7 +306,15 @@ fn session<'a>(
                 let (config, after) = upgrade.clone().expect("checked above");
                 let stream = TlsAcceptor::from(config).accept(conn.into_inner()).await?;
                 // After the upgrade there is no new greeting (RFC 3207 4.2, RFC 9051 6.2.1).
-                return session(proto, BufReader::new(Box::new(stream)), &after, None, false, visit).await;
+                return session(
+                    proto,
+                    BufReader::new(Box::new(stream)),
+                    Some(&after),
+                    None,
+                    false,
+                    visit,
+                )
+                .await;
             }
         }
         Ok(())

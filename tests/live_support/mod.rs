@@ -4,6 +4,7 @@
 
 pub mod certs;
 pub mod dns;
+pub mod lab;
 pub mod mail;
 pub mod web;
 
