@@ -8,7 +8,8 @@
 //! files, naming the file and line; docs/architecture.md draws the same graph.
 
 /// The top-level modules by rank. Modules of one rank sit beside each other and do not import
-/// each other. `lib` is the crate root, the pipeline that runs the stages in order.
+/// each other. `pipeline` runs the stages in order; `lib`, the crate root, names the modules and
+/// re-exports the pipeline's entry points.
 pub const RANKS: &[(&str, u8)] = &[
     ("diagnostics", 0),
     // Opens files without following links: used by every stage that writes, and by the loader.
@@ -32,6 +33,7 @@ pub const RANKS: &[(&str, u8)] = &[
     ("outputs", 7),
     ("write", 8),
     ("lib", 9),
+    ("pipeline", 9),
     ("ranks", 9),
     // Runs fuzz inputs through the stages and the pipeline (fuzz/, and the corpus replay).
     ("fuzzing", 10),

@@ -209,10 +209,13 @@ pub fn generate_site(dir: &Path, n: usize, shapes: &[Shape]) {
         &dir.join("content/clients/betterbird.md"),
         &tb_guide.replace("Thunderbird", "Betterbird"),
     );
+    // The generated providers cite no vendor pages: without the two source rules off, every
+    // provider would carry a warning, lose its client files and leave the benchmark short of
+    // the work a real site's build does.
     write(
         &dir.join("site.yaml"),
         &format!(
-            "title: Mail Setup Help (benchmark, {n} providers)\ndescription: Server settings and setup guides for {n} generated providers.\nbase_url: https://bench.example.org\nlanguage: en\ntheme: default\nclients: [{}]\n",
+            "title: Mail Setup Help (benchmark, {n} providers)\ndescription: Server settings and setup guides for {n} generated providers.\nbase_url: https://bench.example.org\nlanguage: en\ntheme: default\nclients: [{}]\nchecks: {{source-missing: off, source-stale: off}}\n",
             CLIENTS.join(", ")
         ),
     );

@@ -161,6 +161,17 @@ fn bench_one(args: &Args, bin: &Path, shapes: &[Shape], n: usize, tmp: &Path) ->
         }
         c
     };
+    // A provider with a finding gets a warning and no client files: the corpus must check clean,
+    // or the build would skip work a real site's build does.
+    let clean = mg("check", None)
+        .arg("--deny-warnings")
+        .output()
+        .map_err(|e| format!("{}: {e}", bin.display()))?;
+    if !clean.status.success() {
+        let report = String::from_utf8_lossy(&clean.stdout) + String::from_utf8_lossy(&clean.stderr);
+        let head: Vec<&str> = report.lines().take(12).collect();
+        return Err(format!("the generated site does not check clean:\n{}", head.join("\n")));
+    }
     let check = repeat(args.runs, |_| mg("check", None))?;
     let cold = repeat(args.runs, |k| mg("build", Some(&out(k))))?;
     let pages = count_html(&out(0));

@@ -6,8 +6,8 @@
 //! disagree. A provider with check findings that the site's policy let through (warnings, or
 //! findings its `allow:` list silenced) gets a warning on its pages and none of these files and
 //! records: a client must never be configured from data we know is doubtful. [`extras`] decides
-//! that once per provider; [`files`] writes the files of exactly the providers whose pages carry
-//! no warning, so links and files always match.
+//! that once per provider; [`provider_files`] is called for exactly the providers whose pages
+//! carry no warning ([`withheld`]), so links and files always match.
 
 pub mod autoconfig;
 pub mod dns;
@@ -25,7 +25,6 @@ use crate::plan::files::{FileLink, ProviderExtras};
 use crate::plan::urls::file_url;
 use crate::render::RenderOptions;
 use crate::render::theme::Theme;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// How many findings a reader-facing warning names before it says "and N more".
@@ -67,23 +66,9 @@ pub fn extras<'a>(site: &Site, findings: impl IntoIterator<Item = &'a Diagnostic
         .collect()
 }
 
-/// The site's files that are not pages: theme assets, the sitemap, robots.txt, the search index
-/// and the client files.
+/// The site's files that are neither pages nor client files: theme assets, `root/` files, the
+/// sitemap, robots.txt and the search index.
 pub fn site_files(
-    site: &Site,
-    plan: &Plan,
-    theme: &Theme,
-    opts: &RenderOptions,
-    search: Option<&search::SearchIndex>,
-) -> Vec<OutputFile> {
-    let mut files = site_files_but_client_files(plan, theme, opts, search);
-    files.extend(self::files(site, opts));
-    files
-}
-
-/// [`site_files`] without the client files and JSON ([`files`]), which `serve` keeps per
-/// provider.
-pub fn site_files_but_client_files(
     plan: &Plan,
     theme: &Theme,
     opts: &RenderOptions,
@@ -119,30 +104,9 @@ pub fn withheld(opts: &RenderOptions, slug: &str) -> bool {
     opts.extras.get(slug).is_some_and(|e| e.warning.is_some())
 }
 
-/// The client files of every provider that is not [`withheld`], and the site-wide
-/// `settings.json` with its schema.
-pub fn files(site: &Site, opts: &RenderOptions) -> Vec<OutputFile> {
-    let domains = domain_owners(site);
-    // Providers in parallel; collecting keeps the site's order, which settings.json follows.
-    let made: Vec<(Vec<OutputFile>, serde_json::Value)> = site
-        .providers
-        .par_iter()
-        .filter(|p| !withheld(opts, &p.slug))
-        .map(|p| provider_files(site, p, &domains, opts))
-        .collect();
-    let mut out = Vec::with_capacity(made.len() * 4 + 2);
-    let mut published = Vec::with_capacity(made.len());
-    for (files, value) in made {
-        out.extend(files);
-        published.push(value);
-    }
-    out.extend(site_wide_files(site, opts, published));
-    out
-}
-
-/// One provider's client files and its entry of `settings.json`: what [`files`] makes for a
-/// provider that is not [`withheld`]. `serve` keeps them per provider and calls this only for
-/// providers whose inputs changed (their data, their domains' owners, their warning).
+/// One provider's client files and its entry of `settings.json`, for a provider that is not
+/// [`withheld`]. The pipeline keeps them per provider between `serve`'s renders and calls this
+/// only for providers whose inputs changed (their data, their domains' owners, their warning).
 pub fn provider_files(
     site: &Site,
     p: &Provider,

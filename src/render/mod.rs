@@ -36,7 +36,7 @@ pub struct RenderOptions {
 }
 
 /// Which pages to render: all of them for `build`, or only those a change touched for `serve`'s
-/// incremental rebuilds (see `serve::session`, which decides what depends on what).
+/// incremental rebuilds (the pipeline decides what depends on what).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
     pub all: bool,
@@ -463,20 +463,9 @@ fn site_globals<'a>(site: &'a Site, base_url: &'a str) -> SiteGlobals<'a> {
     }
 }
 
-/// Renders the selected HTML pages.
-pub fn render_pages(
-    site: &Site,
-    plan: &Plan,
-    theme: &Theme,
-    opts: &RenderOptions,
-    sel: &Selection,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_pages_with(site, plan, theme, opts, sel, &|f| Ok(Some(f)))
-}
-
 /// What happens to each file as soon as it is rendered, on the thread that rendered it: keep it
-/// (`Ok(Some(file))`, as [`render_pages`] does) or consume it (`Ok(None)`: `build` minifies and
-/// writes each page right away, so a large site never sits in memory whole).
+/// (`Ok(Some(file))`) or consume it (`Ok(None)`: the pipeline minifies each page and hands it on
+/// right away, so a large site never sits in memory whole).
 pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Result<Option<OutputFile>, Diagnostic> + Sync);
 
 /// Renders the selected HTML pages in parallel, handing each to `sink`; returns the files the sink

@@ -1,31 +1,30 @@
 //! A site kept in memory between edits, so `serve` rebuilds a small part of it per change.
 //!
-//! A [`Session`] holds what the pipeline stages produced: the checked model ([`Checked`]), the
-//! theme and the rendered pages. [`Session::apply`] takes the files an editor changed and
-//! - re-reads only those files into the model ([`load::reload_file`]); deleted files, a new
-//!   client, `site.yaml` and files that are no content file load the whole site again;
-//! - runs the checks on the whole model ([`check_loaded`]): rules look across files (a FAQ entry
-//!   naming a provider, two providers claiming a domain), so no finding may go stale;
-//! - re-renders only the pages that depend on what changed ([`render::Selection`]): a provider
-//!   file its own pages, the home page, the client pages, the FAQ and troubleshooting pages; a
-//!   client guide that client's guide pages; a theme file or `site.yaml` every page. Pages whose
-//!   shared inputs changed (the navigation every page shows, a provider's warning) are added;
-//! - remakes the client files and JSON (`outputs`) only of the providers whose file, domain
-//!   owners or warning changed ([`ClientFiles`]); the other providers' files stay as they were.
+//! A [`Session`] holds what serve needs between edits: the checked model ([`Checked`]), the load
+//! diagnostics per file, the served files, and the pipeline's [`Memory`] of the last render.
+//! [`Session::apply`] takes the files an editor changed, tells what each is (a content file, a
+//! theme file, `site.yaml`, something else), and
+//! - re-reads only the changed content files into the model ([`pipeline::reload_file`], which
+//!   names the pages that show them); deleted files, a new client, `site.yaml` and files that
+//!   are no content file load the whole site again;
+//! - hands the model to the pipeline ([`pipeline::rebuild`]), which checks the whole model (rules
+//!   look across files, so no finding may go stale) and renders only the selected pages, the pages
+//!   whose shared inputs changed, and the client files of the providers whose inputs changed, as
+//!   `build` would.
 //!
 //! While the content has errors, the last good pages stay and the pages that wait for a good
-//! state add up, so fixing the error renders everything the broken edits touched.
+//! state add up in the pipeline's memory, so fixing the error renders everything the broken
+//! edits touched.
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::load::{self, Reloaded};
+use crate::load;
 use crate::model::Site;
-use crate::plan::files::{OutputFile, ProviderExtras};
-use crate::render::theme::Theme;
-use crate::render::{self, Selection};
-use crate::{Checked, RenderViews, check_loaded, check_loaded_alongside, outputs, write};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::pipeline::{self, Memory, Selection};
+use crate::plan::files::OutputFile;
+use crate::{Checked, check_loaded};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The rendered site: output path (`icloud/index.html`) to bytes, shared cheaply with the server.
@@ -68,36 +67,12 @@ pub struct Session {
     checked: Checked,
     /// Diagnostics of loading, before the policy, kept so one file's can be replaced.
     load_diagnostics: Vec<Diagnostic>,
-    theme: Option<Theme>,
-    theme_name: Option<String>,
     /// Errors of the last render attempt (the theme, or prose that fails at render time).
     render_errors: Vec<Diagnostic>,
-    /// The last good site.
+    /// The last good site: every file `build` would write.
     files: Files,
-    /// Whether `files` holds a site at all (the first build may fail).
-    built: bool,
-    /// Pages to render at the next good state, gathered over failed rebuilds.
-    pending: Selection,
-    rendered_extras: HashMap<String, ProviderExtras>,
-    rendered_globals: String,
-    /// The output paths of the files that are not pages, as last made.
-    other_files: BTreeSet<String>,
-    /// Per provider slug: its client files as last made, for providers that are not withheld.
-    client_files: HashMap<String, ClientFiles>,
-}
-
-/// One provider's client files and `settings.json` entry as last made, with what they were made
-/// from. At 1,000 providers making every provider's files took 130–260 ms per change; an edit
-/// touches one provider, so the others' are kept while their inputs stay the same.
-struct ClientFiles {
-    /// The provider file's text they were made from: a re-read file is a new allocation, so
-    /// [`Arc::ptr_eq`] tells an untouched provider without comparing its data.
-    text: Arc<str>,
-    /// How many providers claimed each of its domains: a domain claimed twice gets no
-    /// ISPDB-layout file, so another provider's edit can change this provider's files.
-    owners: Vec<usize>,
-    paths: Vec<String>,
-    value: serde_json::Value,
+    /// What the last render left, for the next to render only what changed.
+    memory: Memory,
 }
 
 impl Session {
@@ -110,16 +85,9 @@ impl Session {
             base_url: base_url.trim_end_matches('/').to_string(),
             checked: check_loaded(None, vec![]),
             load_diagnostics: vec![],
-            theme: None,
-            theme_name: None,
             render_errors: vec![],
             files: Files::new(),
-            built: false,
-            pending: Selection::all(),
-            rendered_extras: HashMap::new(),
-            rendered_globals: String::new(),
-            other_files: BTreeSet::new(),
-            client_files: HashMap::new(),
+            memory: Memory::default(),
         };
         let site = session.full_load();
         let rebuild = session.finish(site, Selection::all(), start, 0);
@@ -141,7 +109,8 @@ impl Session {
             .map(|(p, _)| load::relative(&self.root, p))
             .collect();
         if changes.iter().any(|c| matches!(c, Changed::Theme)) {
-            self.theme = None;
+            // The pipeline loads the theme again and renders every page.
+            self.memory.forget_theme();
         }
         let config = changes
             .iter()
@@ -155,11 +124,7 @@ impl Session {
             .collect();
         content.sort();
         content.dedup();
-        let mut sel = if self.theme.is_none() {
-            Selection::all()
-        } else {
-            Selection::default()
-        };
+        let mut sel = Selection::default();
         // `site.yaml` and structural changes load the whole site again.
         let full = config
             || self.checked.site.is_none()
@@ -172,18 +137,16 @@ impl Session {
             sel = Selection::all();
         } else if let Some(s) = site.as_mut() {
             for path in &content {
-                let before = dependents(s, &self.root, path);
-                match load::reload_file(s, path) {
-                    Reloaded::Updated(diags) => {
+                match pipeline::reload_file(s, &self.root, path) {
+                    Some((affected, diags)) => {
                         let rel = load::relative(&self.root, path);
                         self.load_diagnostics
                             .retain(|d| d.location.as_ref().map(|l| l.file.as_str()) != Some(rel.as_str()));
                         self.load_diagnostics.extend(diags);
-                        merge(&mut sel, before);
-                        merge(&mut sel, dependents(s, &self.root, path));
+                        pipeline::merge(&mut sel, affected);
                         reparsed += 1;
                     }
-                    Reloaded::NeedsFullLoad => {
+                    None => {
                         site = self.full_load();
                         sel = Selection::all();
                         reparsed = 0;
@@ -295,229 +258,53 @@ impl Session {
     fn full_load(&mut self) -> Option<Site> {
         let loaded = load::load_site(&self.root);
         self.load_diagnostics = loaded.diagnostics;
-        let theme = loaded.site.as_ref().map(|s| s.config.theme.clone());
-        if theme != self.theme_name {
-            self.theme = None;
-            self.theme_name = theme;
-        }
         loaded.site
     }
 
-    /// Checks the model and renders what `sel` (and what is pending) asks for.
+    /// Runs the pipeline on the model: checks it and renders what `sel` (and what earlier
+    /// rebuilds could not render) asks for into the served files.
     fn finish(&mut self, site: Option<Site>, sel: Selection, start: Instant, reparsed: usize) -> Rebuild {
-        let (checked, views) = check_loaded_alongside(site, self.load_diagnostics.clone(), RenderViews::new);
-        self.checked = checked;
-        let mut sel = merged(std::mem::take(&mut self.pending), sel);
+        let made = Mutex::new(Vec::new());
+        let keep = |file: OutputFile| made.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(file);
+        let rebuilt = pipeline::rebuild(
+            site,
+            self.load_diagnostics.clone(),
+            &self.base_url,
+            sel,
+            &mut self.memory,
+            &keep,
+        );
+        self.checked = rebuilt.checked;
+        self.render_errors.clear();
         let mut report = Rebuild {
             ok: false,
-            full: sel.all,
+            full: false,
             reparsed,
             rendered: 0,
             elapsed: Duration::ZERO,
             changed: vec![],
         };
-        let content_errors = self.checked.errors() > 0;
-        self.render_errors.clear();
-        let (Some(site), Some(plan), Some(views), false) =
-            (&self.checked.site, &self.checked.plan, views, content_errors)
-        else {
-            self.pending = sel;
-            report.elapsed = start.elapsed();
-            return report;
-        };
-        if self.theme.is_none() {
-            match Theme::load(&site.root, &site.config.theme, site.config.minify) {
-                Ok(theme) => {
-                    self.theme = Some(theme);
-                    sel = Selection::all();
-                }
-                Err(diags) => {
-                    self.render_errors = diags;
-                    self.pending = Selection::all();
-                    report.elapsed = start.elapsed();
-                    return report;
-                }
-            }
-        }
-        let theme = self.theme.as_mut().expect("the theme was loaded just above");
-        render::set_globals(theme, site, &self.base_url);
-        let (opts, search) = views.into_parts(&self.checked, self.base_url.clone());
-        // Pages whose shared inputs changed: the navigation on every page, a provider's extras.
-        let globals = render::globals_fingerprint(site, &self.base_url);
-        if globals != self.rendered_globals || !self.built {
-            sel = Selection::all();
-        }
-        for p in &site.providers {
-            if opts.extras.get(&p.slug) != self.rendered_extras.get(&p.slug) {
-                sel.providers.insert(p.slug.clone());
-            }
-        }
-        match render::render_pages(site, plan, theme, &opts, &sel) {
-            Ok(mut pages) => {
-                report.rendered = pages.len();
-                // The files that are not pages (assets, sitemap, search index) are made anew each
-                // time: cheap, and one that is no longer made goes away. The client files are
-                // made only for the providers whose inputs changed; the rest stay in `files`.
-                let mut others = outputs::site_files_but_client_files(plan, theme, &opts, Some(&search));
-                let (made, client_paths) = client_files(&mut self.client_files, site, &opts, sel.all);
-                others.extend(made);
-                let mut others_now: BTreeSet<String> = others.iter().map(|f| f.path.clone()).collect();
-                others_now.extend(client_paths);
-                for gone in self.other_files.difference(&others_now) {
-                    self.files.remove(gone);
-                }
-                self.other_files = others_now;
-                pages.extend(others);
-                write::minify_all(site.config.minify, &mut pages);
-                if sel.all {
+        match rebuilt.rendered {
+            // The content has errors: the last good site stays.
+            None => {}
+            Some(Err(diags)) => self.render_errors = diags,
+            Some(Ok(rendered)) => {
+                if rendered.all {
                     self.files.clear();
                 }
-                for f in pages {
+                for gone in &rendered.removed {
+                    self.files.remove(gone);
+                }
+                let made = made.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+                for f in made {
                     self.files.insert(f.path, Arc::new(f.bytes));
                 }
-                self.built = true;
-                self.rendered_globals = globals;
-                self.rendered_extras = opts.extras;
                 report.ok = true;
-                report.full = sel.all;
-            }
-            Err(diags) => {
-                self.render_errors = diags;
-                self.pending = sel;
+                report.full = rendered.all;
+                report.rendered = rendered.pages;
             }
         }
         report.elapsed = start.elapsed();
         report
     }
-}
-
-/// The client files to store now (those of providers whose inputs changed, and the site-wide
-/// `settings.json` and schema), and the paths of every client file the site has now. `all`
-/// (a full render: `site.yaml`, the theme or a full load) makes every provider's files anew.
-fn client_files(
-    cache: &mut HashMap<String, ClientFiles>,
-    site: &Site,
-    opts: &render::RenderOptions,
-    all: bool,
-) -> (Vec<OutputFile>, Vec<String>) {
-    if all {
-        cache.clear();
-    }
-    let domains = outputs::domain_owners(site);
-    let mut made = Vec::new();
-    let mut paths = Vec::new();
-    let mut published = Vec::new();
-    let mut kept = HashMap::new();
-    for p in site.providers.iter().filter(|p| !outputs::withheld(opts, &p.slug)) {
-        let owners: Vec<usize> = p
-            .data
-            .domains
-            .iter()
-            .map(|d| domains.get(&d.to_ascii_lowercase()).copied().unwrap_or(0))
-            .collect();
-        let entry = match cache.remove(&p.slug) {
-            Some(e) if Arc::ptr_eq(&e.text, &p.source.text) && e.owners == owners => e,
-            _ => {
-                let (files, value) = outputs::provider_files(site, p, &domains, opts);
-                let paths = files.iter().map(|f| f.path.clone()).collect();
-                made.extend(files);
-                ClientFiles {
-                    text: Arc::clone(&p.source.text),
-                    owners,
-                    paths,
-                    value,
-                }
-            }
-        };
-        paths.extend(entry.paths.iter().cloned());
-        published.push(entry.value.clone());
-        kept.insert(p.slug.clone(), entry);
-    }
-    // Providers now withheld or gone drop out; their files leave with `other_files`.
-    *cache = kept;
-    for f in outputs::site_wide_files(site, opts, published) {
-        paths.push(f.path.clone());
-        made.push(f);
-    }
-    (made, paths)
-}
-
-/// The pages that show what the content file at `path` says, in the site as it is now. Called
-/// before and after the file is re-read, so pages that showed the old content are included.
-fn dependents(site: &Site, root: &Path, path: &Path) -> Selection {
-    let mut sel = Selection::default();
-    let rel = load::relative(&root.join("content"), path);
-    let parts: Vec<&str> = rel.split('/').collect();
-    let slug = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let client_slugs = || site.published_clients().into_iter().map(|c| c.slug.clone());
-    let all_guides_of = |sel: &mut Selection, client: &str| {
-        for p in &site.providers {
-            sel.guides.insert((p.slug.clone(), client.to_string()));
-        }
-    };
-    let file = load::relative(root, path);
-    match parts.as_slice() {
-        ["providers", _] => {
-            sel.providers.insert(slug);
-            sel.home = true;
-            sel.faq = true;
-            sel.troubleshooting = true;
-            sel.clients.extend(client_slugs());
-        }
-        ["providers", provider, _] => {
-            sel.guides.insert((provider.to_string(), slug));
-        }
-        ["clients", name] if name.ends_with(".yaml") => {
-            all_guides_of(&mut sel, &slug);
-            sel.clients.insert(slug);
-            sel.home = true;
-        }
-        ["clients", _] => all_guides_of(&mut sel, &slug),
-        ["faq", _] => {
-            sel.faq = true;
-            for e in site.faq.iter().filter(|e| e.source.path == file) {
-                sel.providers.extend(e.data.provider.clone());
-            }
-        }
-        ["troubleshooting", _] => {
-            sel.troubleshooting = true;
-            for e in site.troubleshooting.iter().filter(|e| e.source.path == file) {
-                match &e.data.provider {
-                    Some(p) => {
-                        sel.providers.insert(p.clone());
-                    }
-                    None => {
-                        for c in &e.data.clients {
-                            all_guides_of(&mut sel, c);
-                        }
-                    }
-                }
-            }
-        }
-        ["pages", _] => {
-            sel.pages.insert(slug);
-        }
-        _ => sel.all = true,
-    }
-    sel
-}
-
-fn merge(into: &mut Selection, from: Selection) {
-    into.all |= from.all;
-    into.home |= from.home;
-    into.faq |= from.faq;
-    into.troubleshooting |= from.troubleshooting;
-    into.not_found |= from.not_found;
-    into.providers.extend(from.providers);
-    into.guides.extend(from.guides);
-    into.clients.extend(from.clients);
-    into.pages.extend(from.pages);
-}
-
-fn merged(mut a: Selection, b: Selection) -> Selection {
-    merge(&mut a, b);
-    a
 }

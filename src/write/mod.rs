@@ -18,9 +18,7 @@ pub mod exchange;
 pub mod leftovers;
 
 pub use crate::minify::minify;
-use crate::model::Minify;
 use crate::plan::files::OutputFile;
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::io;
@@ -70,11 +68,6 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
         path: path.to_path_buf(),
         source,
     }
-}
-
-/// Minifies the HTML pages among `files` in parallel.
-pub fn minify_all(mode: Minify, files: &mut [OutputFile]) {
-    files.par_iter_mut().for_each(|f| minify(mode, &f.path, &mut f.bytes));
 }
 
 /// Checks that `output` may be replaced: it does not exist, is empty, or holds only files that
@@ -168,13 +161,6 @@ fn resolve(path: &Path) -> PathBuf {
         }
     }
     at
-}
-
-/// Writes `files` into a new folder beside `output`, then swaps it into place.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let staging = Staging::create(output)?;
-    files.par_iter().try_for_each(|f| staging.write(f))?;
-    staging.finish()
 }
 
 /// A name for this build's staging folder, `.<name>.mailguide-new-<pid>`, that no folder has:

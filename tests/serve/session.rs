@@ -2,8 +2,10 @@
 //! fresh full build of the edited site gives, and a one-file edit renders only a part of them.
 
 use mailguide::serve::session::{Files, Session};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const BASE: &str = "http://127.0.0.1:1111";
 
@@ -59,9 +61,54 @@ fn assert_same_findings_as_fresh_check(session: &Session) {
     );
 }
 
-/// The session's pages equal those of a fresh session on the same files, and so do its findings.
+/// What `build` writes for the site at `root` served at [`BASE`]: output path to bytes, the
+/// build's manifest (a list of what it wrote, for the next build) aside.
+fn built_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut opts = mailguide::BuildOptions::new(root, Some(out.path().join("public")));
+    opts.base_url = Some(BASE.into());
+    let built = match mailguide::build_site(&opts) {
+        Ok(built) => built,
+        Err(_) => panic!("{} builds", root.display()),
+    };
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&built.output) {
+        let entry = entry.expect("walk");
+        let rel = entry
+            .path()
+            .strip_prefix(&built.output)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if entry.file_type().is_file() && rel != mailguide::write::MANIFEST {
+            files.insert(rel, fs::read(entry.path()).expect("read"));
+        }
+    }
+    files
+}
+
+/// The session serves exactly what `build` writes for the same content at the same address.
+fn assert_same_as_build(session: &Session) {
+    let built = built_files(session.root());
+    let served: Vec<&String> = session.files().keys().collect();
+    assert_eq!(
+        served,
+        built.keys().collect::<Vec<_>>(),
+        "the files `build` writes are served"
+    );
+    for (path, bytes) in &built {
+        assert!(
+            session.files()[path].as_slice() == bytes.as_slice(),
+            "{path} is served otherwise than `build` writes it"
+        );
+    }
+}
+
+/// The session's pages equal those of a fresh session on the same files and what `build`
+/// writes, and so do its findings.
 fn assert_same_as_full_build(session: &Session) {
     assert_same_findings_as_fresh_check(session);
+    assert_same_as_build(session);
     let (fresh, report) = Session::open(session.root(), BASE);
     assert!(report.ok, "the edited site builds: {:?}", fresh.diagnostics());
     let ours: Vec<&String> = session.files().keys().collect();
@@ -101,6 +148,75 @@ fn a_provider_edit_renders_that_provider_and_the_pages_listing_it() {
     assert!(page(session.files(), "icloud/thunderbird/index.html").contains("imap.mail.example.net"));
     assert!(page(session.files(), "faq/index.html").contains("imap.mail.example.net"));
     assert_same_as_full_build(&session);
+}
+
+/// A provider edit makes again exactly the pages that show the provider (its page and guides, and
+/// the pages that list every provider) and its own client files; every other file is the one
+/// made before, untouched. The result is what `build` writes.
+#[test]
+fn a_provider_edit_remakes_only_the_pages_showing_it_and_equals_a_build() {
+    let site = bundled_copy();
+    let (mut session, first) = Session::open(site.path(), BASE);
+    assert!(first.ok, "{:?}", session.diagnostics());
+    assert_same_as_build(&session);
+    let before = session.files().clone();
+
+    let path = edit(
+        site.path(),
+        "content/providers/gmail.yaml",
+        "imap.gmail.com",
+        "imap.gmail.example.net",
+    );
+    let re = session.apply(&[path]).expect("a content file is part of the site");
+    assert!(re.ok && !re.full, "{re:?}");
+    let after = session.files();
+    let remade = |pages: bool| -> BTreeSet<&str> {
+        after
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html") == pages)
+            .filter(|(path, bytes)| !before.get(*path).is_some_and(|old| Arc::ptr_eq(old, bytes)))
+            .map(|(path, _)| path.as_str())
+            .collect()
+    };
+    let clients = [
+        "android-gmail",
+        "apple-mail",
+        "iphone",
+        "outlook",
+        "thunderbird",
+        "thunderbird-android",
+    ];
+    let mut pages: BTreeSet<String> = [
+        "index.html",
+        "faq/index.html",
+        "troubleshooting/index.html",
+        "gmail/index.html",
+    ]
+    .map(String::from)
+    .into();
+    for c in clients {
+        pages.insert(format!("gmail/{c}/index.html"));
+        pages.insert(format!("clients/{c}/index.html"));
+    }
+    assert_eq!(
+        remade(true),
+        pages.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        "the pages rendered again"
+    );
+    assert_eq!(re.rendered, pages.len());
+    // Gmail's client files were made again, no other provider's.
+    let others = remade(false);
+    assert!(others.contains("gmail/settings.json"), "{others:?}");
+    for path in &others {
+        assert!(
+            !["icloud/", "outlook/", "yahoo/", "aol/", "fastmail/", "zoho/"]
+                .iter()
+                .any(|p| path.starts_with(p)),
+            "{path} was made again for a Gmail edit"
+        );
+    }
+    assert!(page(after, "gmail/thunderbird/index.html").contains("imap.gmail.example.net"));
+    assert_same_as_build(&session);
 }
 
 #[test]
