@@ -496,6 +496,16 @@ vocabulary:                     # the labels on the app's account screens
   auth_values:                  # the app's word for each sign-in method it offers
     password: Password
     oauth2: OAuth2
+# account_buttons:              # the app's own button (or automatic sign-in) for some providers
+#   - label: Google             # the button's label; leave out for an automatic sign-in
+#     domains: [gmail.com, googlemail.com]
+#     steps: |                  # Markdown: the few steps, in the app's words
+#       1. ...
+#     source:                   # the vendor page that says so
+#       url: https://...
+#       title: ...
+#       checked: 2026-01-31
+#       how: live-page
 "#;
 
 const NEW_GUIDE: &str = r#"---

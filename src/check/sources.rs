@@ -59,7 +59,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     out
 }
 
-/// `source: id` on a server or prerequisite must name a listed source.
+/// `source: id` on a server, a prerequisite or a disagreement must name a listed source.
 fn unknown_references(p: &Provider, out: &mut Vec<Diagnostic>) {
     let ids: Vec<&str> = p.data.sources.iter().filter_map(|s| s.id.as_deref()).collect();
     let mut refs: Vec<(String, &str)> = Vec::new();
@@ -73,6 +73,11 @@ fn unknown_references(p: &Provider, out: &mut Vec<Diagnostic>) {
     for (i, pre) in p.data.prerequisites.iter().enumerate() {
         if let Some(id) = &pre.source {
             refs.push((format!("prerequisites[{i}].source",), id));
+        }
+    }
+    for (i, d) in p.data.disagreements.iter().enumerate() {
+        for (j, says) in d.says.iter().enumerate() {
+            refs.push((format!("disagreements[{i}].says[{j}].source"), &says.source));
         }
     }
     for (path, id) in refs {

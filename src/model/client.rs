@@ -4,7 +4,7 @@
 //! menu and "Use SSL: On" on an iPhone. A guide speaks its client's words, so the vocabulary is
 //! data, kept once per client.
 
-use super::{Auth, Guide, Protocol, Security, Source};
+use super::{Auth, FactSource, Guide, Protocol, Provider, Security, Source};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -28,6 +28,39 @@ pub struct ClientData {
     pub apple_profile: bool,
     /// The app's own words for each setting, as on its screens.
     pub vocabulary: Vocabulary,
+    /// The providers the app has its own account button or automatic sign-in for, keyed by their
+    /// email domains: a guide for such a provider leads with that path and keeps the manual setup
+    /// below it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub account_buttons: Vec<AccountButton>,
+}
+
+/// The app's own way in for some providers: a button in its list of account types ("Google"),
+/// or a sign-in it starts by itself once it recognises the address (Thunderbird opens Google's
+/// sign-in page for a Gmail address). Readers who use it type no server settings at all.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountButton {
+    /// The button's label in the app's words, e.g. "Google"; omitted where the app has no button
+    /// and recognises the address by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The email domains this path serves, e.g. `[gmail.com, googlemail.com]`: a provider with
+    /// any of them gets it, whatever its file is called (`gmail` or the import's `googlemail-com`).
+    pub domains: Vec<String>,
+    /// Markdown: the few steps, in the app's words.
+    pub steps: String,
+    /// The vendor's page that says the app has this path (url, title, checked, how).
+    pub source: FactSource,
+}
+
+impl AccountButton {
+    /// Whether the path serves an address at one of `domains` (case does not matter in domains).
+    pub fn serves(&self, domains: &[String]) -> bool {
+        self.domains
+            .iter()
+            .any(|mine| domains.iter().any(|d| d.eq_ignore_ascii_case(mine)))
+    }
 }
 
 fn default_protocols() -> Vec<Protocol> {
@@ -146,4 +179,12 @@ pub struct Client {
     pub source: Source,
     /// `content/clients/<slug>.md`; a published client without one is reported by the checks.
     pub guide: Option<Guide>,
+}
+
+impl Client {
+    /// The app's own button or automatic sign-in for the provider, where it has one: the first
+    /// entry of `account_buttons` that serves one of the provider's domains.
+    pub fn account_button(&self, p: &Provider) -> Option<&AccountButton> {
+        self.data.account_buttons.iter().find(|b| b.serves(&p.data.domains))
+    }
 }

@@ -11,13 +11,13 @@ mod provider;
 mod site;
 mod spans;
 
-pub use client::{Client, ClientData, Vocabulary};
+pub use client::{AccountButton, Client, ClientData, Vocabulary};
 pub use content::{Entry, FaqEntry, FrontMatter, Guide, GuideOverride, Page, Placement, TroubleshootingEntry};
 pub use date::Date;
 pub use lines::LineIndex;
 pub use provider::{
-    Auth, CheckedHow, DOMAIN_SLOT, DocLink, FactSource, PasswordKind, PasswordRules, Prerequisite, Protocol, Provider,
-    ProviderData, RuleAllowance, Security, Server, Servers, UsernameForm,
+    Auth, CheckedHow, DOMAIN_SLOT, Disagreement, DocLink, FactSource, PasswordKind, PasswordRules, Prerequisite,
+    Protocol, Provider, ProviderData, RuleAllowance, Security, Server, Servers, SourceSays, UsernameForm,
 };
 pub use site::{Host, Limits, Minify, Site, SiteConfig};
 pub use spans::{Span, Spans};

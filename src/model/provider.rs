@@ -55,6 +55,10 @@ pub struct ProviderData {
     /// none or the newest date is older than the site's limit.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<FactSource>,
+    /// Points on which the sources disagree with each other: the provider page shows each with
+    /// what every source says, instead of silently following one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disagreements: Vec<Disagreement>,
     /// Links to the provider's documentation, for readers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documentation: Vec<DocLink>,
@@ -436,6 +440,30 @@ impl CheckedHow {
             CheckedHow::StoredCopy => "a stored copy",
         }
     }
+}
+
+/// A point on which a provider's sources disagree, e.g. one vendor page asks for an app password
+/// where another says only OAuth2 works.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Disagreement {
+    /// What the sources disagree about, shown as a heading, e.g. "Whether an app password works".
+    pub about: String,
+    /// What each source says: two or more.
+    pub says: Vec<SourceSays>,
+    /// Markdown: what this site follows, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What one source says on a disputed point.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSays {
+    /// The `id` of the source in `sources:`.
+    pub source: String,
+    /// What it says, in a sentence.
+    pub says: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -104,8 +104,19 @@ pub fn description(p: &Provider) -> Option<String> {
             outu.describe()
         ),
     };
+    // The payload has no OAuth2: where the vendor recommends it, the profile is the password
+    // alternative, and says so.
+    let alternative = if p.oauth2_first() {
+        format!(
+            " Apple profiles cannot sign in through {}'s own sign-in page (OAuth2), which {} recommends: this profile is the alternative that uses a password.",
+            p.short_name(),
+            p.short_name()
+        )
+    } else {
+        String::new()
+    };
     Some(format!(
-        "Sets up {} in Mail on iPhone, iPad and Mac. Your device asks for your email address, user name and password.{username} For the password, use {}.",
+        "Sets up {} in Mail on iPhone, iPad and Mac. Your device asks for your email address, user name and password.{username} For the password, use {}.{alternative}",
         p.data.name,
         p.password_kind(c.incoming).phrase()
     ))

@@ -213,6 +213,7 @@ fn links(p: &Provider, owners: &HashMap<String, usize>) -> Vec<FileLink> {
         && let Some(description) = mobileconfig::description(p)
     {
         links.push(FileLink {
+            kind: "apple-profile",
             title: "Configuration profile for iPhone, iPad and Mac".into(),
             url: file_url(&mobileconfig::path(p)),
             description,
@@ -220,6 +221,7 @@ fn links(p: &Provider, owners: &HashMap<String, usize>) -> Vec<FileLink> {
     }
     if plan.autoconfig {
         links.push(FileLink {
+            kind: "autoconfig",
             title: "Thunderbird autoconfig file (config-v1.1.xml)".into(),
             url: file_url(&format!("{}/{}", p.slug, autoconfig::FILE_NAME)),
             description: "These settings in the autoconfig format that Thunderbird and other mail apps read; \
@@ -228,6 +230,7 @@ fn links(p: &Provider, owners: &HashMap<String, usize>) -> Vec<FileLink> {
         });
     }
     links.push(FileLink {
+        kind: "json",
         title: "Settings as JSON".into(),
         url: file_url(&format!("{}/{}", p.slug, json::FILE_NAME)),
         description: format!(

@@ -26,6 +26,9 @@ impl OutputFile {
 /// A file offered for download on a provider's pages (autoconfig, profile, JSON).
 #[derive(Serialize, Clone, PartialEq)]
 pub struct FileLink {
+    /// What the file is: `apple-profile`, `autoconfig` or `json`; guides for apps that install
+    /// Apple profiles pick theirs by it.
+    pub kind: &'static str,
     pub title: String,
     pub url: String,
     pub description: String,

@@ -258,12 +258,21 @@ impl<'a> Renderer<'a> {
         let settings = settings_sections(p, c);
         let trouble = trouble_entries(&self.entries, self.prose, Some(p), Some(c))?;
         let client = ClientLink::new(c);
+        let button = ButtonView::new(p, c);
+        let files = self.opts.extras.get(&p.slug).map_or(&[][..], |e| e.files.as_slice());
+        let profile = ProfileView::new(p, c, files, button.is_some());
         self.page("guide.html", meta, |ctx| {
             ctx.insert_value("provider", view.clone());
             ctx.insert("client", &client);
             ctx.insert("guide_html", &guide_html);
             ctx.insert("settings", &settings);
             ctx.insert("troubleshooting", &trouble);
+            if let Some(b) = &button {
+                ctx.insert("button", b);
+            }
+            if let Some(pv) = &profile {
+                ctx.insert("profile", pv);
+            }
         })
     }
 

@@ -2,7 +2,9 @@
 //! possible, so no page carries a copy of the whole site (docs/themes.md is their contract).
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Client, Entry, FaqEntry, Protocol, Provider, Server, Site, TroubleshootingEntry};
+use crate::model::{
+    Client, Entry, FactSource, FaqEntry, PasswordKind, Protocol, Provider, Server, Site, TroubleshootingEntry,
+};
 use crate::plan::PageId;
 use crate::plan::entries::{faq_id, trouble_id, trouble_on_guide};
 use crate::plan::files::{DnsRecord, FileLink, ProviderExtras};
@@ -75,7 +77,7 @@ pub struct ServerRow<'a> {
     pub auth: Vec<&'static str>,
     pub username: String,
     /// What this server's password field takes, in words.
-    pub password: &'static str,
+    pub password: String,
 }
 
 impl<'a> ServerRow<'a> {
@@ -93,7 +95,7 @@ impl<'a> ServerRow<'a> {
             security_id: s.security.id(),
             auth: s.auth.iter().map(|a| a.label()).collect(),
             username: s.username.describe(),
-            password: p.password_kind(s).phrase(),
+            password: password_words(p, s),
         }
     }
 }
@@ -178,6 +180,77 @@ pub struct ProviderView<'a> {
     pub documentation: Vec<LinkView<'a>>,
     /// "Checked against <title> on <date>", newest first.
     pub sources: Vec<SourceView<'a>>,
+    /// Points on which the sources disagree, each with what every source says.
+    pub disagreements: Vec<DisagreementView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct DisagreementView<'a> {
+    pub about: &'a str,
+    pub says: Vec<SaysView<'a>>,
+    pub note_html: Option<String>,
+}
+
+/// What one source says; `url` is unset for an id the sources do not list (an error the checks
+/// already reported).
+#[derive(Serialize)]
+pub struct SaysView<'a> {
+    pub title: &'a str,
+    pub url: Option<&'a str>,
+    pub says: &'a str,
+}
+
+/// A guide page's lead: the app's own button or automatic sign-in for the provider.
+#[derive(Serialize)]
+pub struct ButtonView<'a> {
+    /// The button's label in the app's words; unset for an automatic sign-in.
+    pub label: Option<&'a str>,
+    pub steps_html: String,
+    pub source: SourceView<'a>,
+}
+
+impl<'a> ButtonView<'a> {
+    pub fn new(p: &Provider, c: &'a Client) -> Option<Self> {
+        let b = c.account_button(p)?;
+        Some(ButtonView {
+            label: b.label.as_deref(),
+            steps_html: to_html(&b.steps, 2),
+            source: SourceView::new(&b.source),
+        })
+    }
+}
+
+/// The Apple profile on a guide page of an app that installs them.
+#[derive(Serialize)]
+pub struct ProfileView {
+    /// `quickest` (the profile leads), `alternative` (the vendor recommends OAuth2, which a profile
+    /// cannot do: it is offered after the recommended path, as the password alternative) or
+    /// `impossible` (no password works, so there is no profile, and the page says why).
+    pub role: &'static str,
+    /// For an alternative where the page has no button to lead with: shown after the steps.
+    pub after_steps: bool,
+    pub links: Vec<FileLink>,
+}
+
+impl ProfileView {
+    pub fn new(p: &Provider, c: &Client, files: &[FileLink], has_button: bool) -> Option<Self> {
+        if !c.data.apple_profile {
+            return None;
+        }
+        let links: Vec<FileLink> = files.iter().filter(|f| f.kind == "apple-profile").cloned().collect();
+        let role = if !links.is_empty() {
+            if p.oauth2_first() { "alternative" } else { "quickest" }
+        } else if p.incoming_password_kind() == PasswordKind::OAuth2 {
+            "impossible"
+        } else {
+            return None;
+        };
+        Some(ProfileView {
+            role,
+            after_steps: role == "alternative" && !has_button,
+            links,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -187,6 +260,17 @@ pub struct SourceView<'a> {
     pub checked: Option<&'a str>,
     /// "the live page" or "a stored copy".
     pub how: &'static str,
+}
+
+impl<'a> SourceView<'a> {
+    pub fn new(s: &'a FactSource) -> Self {
+        SourceView {
+            url: &s.url,
+            title: &s.title,
+            checked: s.checked.as_deref(),
+            how: s.how.words(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -458,20 +542,31 @@ pub fn provider_view<'a>(
         files: extras.files.clone(),
         dns: extras.dns.clone(),
         sources: {
-            let mut list: Vec<SourceView> = d
-                .sources
-                .iter()
-                .map(|s| SourceView {
-                    url: &s.url,
-                    title: &s.title,
-                    checked: s.checked.as_deref(),
-                    how: s.how.words(),
-                })
-                .collect();
+            let mut list: Vec<SourceView> = d.sources.iter().map(SourceView::new).collect();
             // ISO dates sort as text; undated sources last.
             list.sort_by(|a, b| b.checked.cmp(&a.checked));
             list
         },
+        disagreements: d
+            .disagreements
+            .iter()
+            .map(|dis| DisagreementView {
+                about: &dis.about,
+                says: dis
+                    .says
+                    .iter()
+                    .map(|s| {
+                        let source = d.sources.iter().find(|f| f.id.as_deref() == Some(s.source.as_str()));
+                        SaysView {
+                            title: source.map_or(s.source.as_str(), |f| f.title.as_str()),
+                            url: source.map(|f| f.url.as_str()),
+                            says: &s.says,
+                        }
+                    })
+                    .collect(),
+                note_html: md_opt(dis.note.as_deref()),
+            })
+            .collect(),
         documentation: d
             .documentation
             .iter()
@@ -544,7 +639,7 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
                     },
                     SettingsRow {
                         label: w.password.clone(),
-                        value: capitalise(p.password_kind(server).phrase()),
+                        value: capitalise(&password_words(p, server)),
                         copy: false,
                     },
                 ],
@@ -552,6 +647,17 @@ pub fn settings_sections(p: &Provider, c: &Client) -> Vec<SettingsSection> {
         }
     }
     sections
+}
+
+/// What a server's password field takes, in words: where the vendor recommends OAuth2 and the
+/// server also takes a password, both, the recommended one first.
+fn password_words(p: &Provider, s: &Server) -> String {
+    let kind = p.password_kind(s);
+    if s.auth.first() == Some(&crate::model::Auth::OAuth2) && kind != PasswordKind::OAuth2 {
+        format!("none with OAuth2 (recommended); otherwise {}", kind.phrase())
+    } else {
+        kind.phrase().to_string()
+    }
 }
 
 fn capitalise(s: &str) -> String {

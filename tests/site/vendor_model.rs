@@ -293,3 +293,243 @@ fn the_corrected_content_says_what_the_vendors_say() {
     let icloud = std::fs::read_to_string(out.join("icloud/outlook/index.html")).expect("guide");
     assert!(!icloud.contains("Use same settings as my incoming mail server"));
 }
+
+/// The client-file fixture's Thunderbird with its own "Sign in with Google" button, keyed by
+/// Gmail's two domains.
+fn give_thunderbird_a_google_button(root: &Path) {
+    let path = root.join("content/clients/thunderbird.yaml");
+    let mut text = std::fs::read_to_string(&path).expect("thunderbird.yaml");
+    text.push_str(
+        "account_buttons:\n  - label: Sign in with Google\n    domains: [GMail.com, googlemail.com]\n    steps: |\n      1. Choose **Sign in with Google** and sign in.\n    source:\n      url: https://vendor.example/help/google\n      title: Vendor help on Google accounts\n      checked: 2026-11-30\n      how: stored-copy\n",
+    );
+    std::fs::write(&path, text).expect("thunderbird.yaml");
+}
+
+/// Where an element with `id` starts in a page's HTML, for the order readers meet sections in.
+fn position(html: &str, id: &str) -> Option<usize> {
+    html.find(&format!("id=\"{id}\""))
+}
+
+#[test]
+fn an_apps_own_button_leads_the_guide_for_a_provider_it_serves_and_no_other() {
+    let site = empty_site();
+    give_thunderbird_a_google_button(site.path());
+    // The import names Gmail `googlemail-com`; the button is keyed by domains, not by file name.
+    import(site.path(), "googlemail.com.xml");
+    import(site.path(), "mit.edu.xml");
+    let out = build(site.path());
+
+    let html = std::fs::read_to_string(out.join("googlemail-com/thunderbird/index.html")).expect("guide");
+    let doc = scraper::Html::parse_document(&html);
+    // `text` joins the text of elements with spaces: "title , checked" is "title, checked".
+    let quickest =
+        common::text(doc.select(&common::sel("#quickest")).next().expect("the button path")).replace(" ,", ",");
+    assert!(
+        quickest.starts_with("Quickest way: the Sign in with Google button"),
+        "{quickest}"
+    );
+    assert!(
+        quickest.contains("Choose Sign in with Google and sign in."),
+        "{quickest}"
+    );
+    assert!(
+        quickest.contains("Source: Vendor help on Google accounts, checked on 2026-11-30 (a stored copy)."),
+        "{quickest}"
+    );
+    assert!(
+        !quickest.contains("imap.gmail.com"),
+        "no server settings to type: {quickest}"
+    );
+    let source = doc
+        .select(&common::sel("#quickest .source a"))
+        .next()
+        .expect("the source link");
+    assert_eq!(source.value().attr("href"), Some("https://vendor.example/help/google"));
+    // It leads; the manual setup stays below it.
+    let (button, steps) = (position(&html, "quickest"), position(&html, "steps"));
+    assert!(
+        button.is_some() && steps.is_some() && button < steps,
+        "{button:?} {steps:?}"
+    );
+    assert!(html.contains("imap.gmail.com"), "the manual settings are still there");
+
+    // MIT's addresses are not Gmail's: its guide has no button path.
+    let mit = std::fs::read_to_string(out.join("mit-edu/thunderbird/index.html")).expect("guide");
+    assert!(position(&mit, "quickest").is_none(), "mit-edu has no button");
+    assert!(position(&mit, "steps").is_some());
+}
+
+#[test]
+fn the_bundled_gmail_matches_the_same_buttons_as_the_imported_one() {
+    let out = common::bundled_site();
+    let gmail = common::page(out, "gmail/thunderbird/index.html");
+    let quickest = common::text(
+        gmail
+            .select(&common::sel("#quickest"))
+            .next()
+            .expect("Gmail in Thunderbird"),
+    );
+    assert!(quickest.starts_with("Quickest way: sign in with Gmail"), "{quickest}");
+    assert!(quickest.contains("chooses OAuth2"), "{quickest}");
+    // The manual steps keep the OAuth2 Thunderbird detects instead of overriding it, and use
+    // Thunderbird's own menu names (AccountManager.dtd).
+    let steps = common::text(gmail.select(&common::sel("#steps")).next().expect("the manual steps"));
+    assert!(steps.contains("Authentication method to OAuth2"), "{steps}");
+    assert!(!steps.contains("Authentication method to Normal password"), "{steps}");
+    assert!(steps.contains("Account Actions → Add Mail Account…"), "{steps}");
+    let zoho = common::page(out, "zoho/thunderbird/index.html");
+    assert!(
+        zoho.select(&common::sel("#quickest")).next().is_none(),
+        "Thunderbird has no OAuth2 sign-in for Zoho"
+    );
+}
+
+#[test]
+fn apple_profiles_are_the_password_alternative_where_the_vendor_recommends_oauth2() {
+    let site = empty_site();
+    import(site.path(), "googlemail.com.xml");
+    import(site.path(), "mit.edu.xml");
+    std::fs::copy(
+        repo().join("tests/sites/client-files/content/providers/good.yaml"),
+        site.path().join("content/providers/good.yaml"),
+    )
+    .expect("a password provider");
+    let out = build(site.path());
+
+    // Google recommends OAuth2, which a profile cannot do: the profile comes after the steps
+    // (the fixture's iPhone has no Google button) and says it uses a password.
+    let html = std::fs::read_to_string(out.join("googlemail-com/iphone/index.html")).expect("guide");
+    let doc = scraper::Html::parse_document(&html);
+    let profile = common::text(
+        doc.select(&common::sel("#profile-download"))
+            .next()
+            .expect("the profile"),
+    );
+    assert!(
+        profile.starts_with("Alternative: install the profile (with an app password)"),
+        "{profile}"
+    );
+    assert!(
+        profile.contains("Apple profiles cannot sign in through GMail's own sign-in page (OAuth2)"),
+        "{profile}"
+    );
+    let (steps, alternative) = (position(&html, "steps"), position(&html, "profile-download"));
+    assert!(steps.is_some() && steps < alternative, "{steps:?} {alternative:?}");
+
+    // MIT's IMAP takes only OAuth2: no profile, and the page says why.
+    let mit = common::page(&out, "mit-edu/iphone/index.html");
+    let none = common::text(
+        mit.select(&common::sel(".profile-none"))
+            .next()
+            .expect("why there is no profile"),
+    );
+    assert!(none.starts_with("No configuration profile for MIT"), "{none}");
+    assert!(!out.join("mit-edu/mit-edu.mobileconfig").exists());
+
+    // A provider that recommends its password: the profile is still the quickest way, first.
+    let good = std::fs::read_to_string(out.join("good/iphone/index.html")).expect("guide");
+    let doc = scraper::Html::parse_document(&good);
+    let profile = common::text(
+        doc.select(&common::sel("#profile-download"))
+            .next()
+            .expect("the profile"),
+    );
+    assert!(profile.starts_with("Quickest way: install the profile"), "{profile}");
+    assert!(position(&good, "profile-download") < position(&good, "steps"));
+}
+
+#[test]
+fn on_the_bundled_iphone_guide_for_gmail_the_profile_follows_the_google_button() {
+    let html = std::fs::read_to_string(common::bundled_site().join("gmail/iphone/index.html")).expect("guide");
+    let (button, profile, steps) = (
+        position(&html, "quickest"),
+        position(&html, "profile-download"),
+        position(&html, "steps"),
+    );
+    assert!(
+        button.is_some() && button < profile && profile < steps,
+        "{button:?} {profile:?} {steps:?}"
+    );
+    let doc = scraper::Html::parse_document(&html);
+    let quickest = common::text(doc.select(&common::sel("#quickest")).next().expect("the Google button"));
+    assert!(quickest.starts_with("Quickest way: the Google button"), "{quickest}");
+}
+
+#[test]
+fn the_bundled_gmail_summary_leads_with_the_recommended_sign_in() {
+    let out = common::bundled_site();
+    let gmail = common::page(out, "gmail/index.html");
+    let summary = common::text(
+        gmail
+            .select(&common::sel("#quick .quick-password"))
+            .next()
+            .expect("the summary's sign-in line"),
+    )
+    .replace(" ,", ",");
+    assert!(
+        summary.starts_with("Sign-in: sign in with Gmail in the browser window (OAuth2), as Gmail recommends."),
+        "{summary}"
+    );
+    let alternative = summary
+        .find("Alternative")
+        .expect("the app password as the alternative");
+    assert!(summary[alternative..].contains("an app-specific password"), "{summary}");
+    // A provider whose vendor recommends its password keeps the password line.
+    let zoho = common::page(out, "zoho/index.html");
+    let line = common::text(
+        zoho.select(&common::sel("#quick .quick-password"))
+            .next()
+            .expect("Zoho"),
+    );
+    assert!(line.starts_with("Password:"), "{line}");
+}
+
+#[test]
+fn bundled_provider_pages_say_where_vendors_disagree() {
+    let out = common::bundled_site();
+    let outlook = common::page(out, "outlook/index.html");
+    let section = common::text(
+        outlook
+            .select(&common::sel("#disagreements"))
+            .next()
+            .expect("Outlook.com"),
+    );
+    assert!(section.contains("you may need an app password"), "{section}");
+    assert!(section.contains("now requires OAuth"), "{section}");
+    let links: Vec<&str> = outlook
+        .select(&common::sel("#disagreements a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        links.iter().any(|l| l.contains("support.microsoft.com")) && links.iter().any(|l| l.contains("mozilla.org")),
+        "{links:?}"
+    );
+    assert!(
+        outlook
+            .select(&common::sel(".toc a[href='#disagreements']"))
+            .next()
+            .is_some(),
+        "the table of contents points at it"
+    );
+    let fastmail = common::text(
+        common::page(out, "fastmail/index.html")
+            .select(&common::sel("#disagreements"))
+            .next()
+            .expect("Fastmail"),
+    );
+    assert!(
+        fastmail.contains("Every third-party program or app needs its own app password"),
+        "{fastmail}"
+    );
+    assert!(fastmail.contains("Thunderbird signs in"), "{fastmail}");
+    for slug in ["gmail", "icloud", "yahoo", "aol"] {
+        let text = common::text(
+            common::page(out, &format!("{slug}/index.html"))
+                .select(&common::sel("#disagreements"))
+                .next()
+                .unwrap_or_else(|| panic!("{slug} says vendors differ")),
+        );
+        assert!(text.contains("remain active even if you change"), "{slug}: {text}");
+        assert!(text.contains("revoke"), "{slug}: {text}");
+    }
+}

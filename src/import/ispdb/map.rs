@@ -246,6 +246,7 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
         notes: None,
         dns_records: false,
         sources: vec![],
+        disagreements: vec![],
         documentation,
         allow: vec![],
     };
