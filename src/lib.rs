@@ -74,11 +74,15 @@ pub fn check_site(root: &Path) -> Checked {
     check_site_on(root, None)
 }
 
-/// [`check_site`] as on the day `today` (`check --today`); `None` is the system date.
+/// [`check_site`] as on the day `today` (`check --today`); `None` is the system date. The
+/// drafts are left out, as `build` leaves them out: `check` gives `build`'s verdict.
 pub fn check_site_on(root: &Path, today: Option<model::Date>) -> Checked {
     let mut loaded = load::load_site(root);
     if let (Some(site), Some(day)) = (&mut loaded.site, today) {
         site.today = day;
+    }
+    if let Some(site) = &mut loaded.site {
+        site.leave_out_drafts();
     }
     let mut checked = check_loaded(loaded.site, loaded.diagnostics);
     check_theme(&mut checked);
@@ -146,6 +150,9 @@ pub struct BuildOptions {
     pub list_changes: bool,
     /// The day the sources' dates are judged on (`--today`); `None` is the system date.
     pub today: Option<model::Date>,
+    /// Build the drafts too, each page with a "Draft" banner (`--drafts`); otherwise they are
+    /// left out ([`Site::leave_out_drafts`]).
+    pub drafts: bool,
 }
 
 impl BuildOptions {
@@ -159,6 +166,7 @@ impl BuildOptions {
             deny_warnings: false,
             list_changes: false,
             today: None,
+            drafts: false,
         }
     }
 }
@@ -345,6 +353,11 @@ pub fn build_site_with_live(opts: &BuildOptions, live_results: Option<&Path>) ->
     let mut loaded = load::load_site(&opts.root);
     if let (Some(site), Some(day)) = (&mut loaded.site, opts.today) {
         site.today = day;
+    }
+    if let Some(site) = &mut loaded.site
+        && !opts.drafts
+    {
+        site.leave_out_drafts();
     }
     let base_url = opts.base_url.as_deref();
     let (mut checked, mut prepared) = check_loaded_alongside(loaded.site, loaded.diagnostics, |site, plan| {

@@ -61,6 +61,10 @@ pub struct ProviderData {
     /// Check rules switched off for this provider, each with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<RuleAllowance>,
+    /// Not ready to publish: `build` leaves the provider out (its pages, client files, FAQ and
+    /// troubleshooting entries), `build --drafts` and `serve` show it with a "Draft" banner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

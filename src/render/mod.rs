@@ -97,6 +97,8 @@ struct NavLink<'a> {
 
 struct Renderer<'a> {
     site: &'a Site,
+    /// Which pages show drafts.
+    plan: &'a Plan,
     entries: Entries<'a>,
     /// Provider-specific steps by (provider, client): a lookup per guide page, where scanning
     /// the list would make a build quadratic in the number of providers.
@@ -126,6 +128,7 @@ impl<'a> Renderer<'a> {
         trail.append(&mut crumbs);
         let mut ld = vec![jsonld::breadcrumbs(&self.opts.base_url, &trail)];
         ld.extend(extra_ld);
+        let draft = self.plan.is_draft(&url);
         PageMeta {
             kind,
             canonical: format!("{}{}", self.opts.base_url, url),
@@ -134,6 +137,7 @@ impl<'a> Renderer<'a> {
             url,
             breadcrumbs: trail,
             jsonld: jsonld::document(&ld),
+            draft,
         }
     }
 
@@ -511,6 +515,7 @@ pub fn render_pages_using<'a>(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let r = Renderer {
         site,
+        plan,
         entries: Entries::new(site),
         overrides: site.guide_overrides_by_pair(),
         prose: &plan.prose,

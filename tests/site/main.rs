@@ -13,6 +13,7 @@ mod build_pipeline;
 mod bundled;
 mod client_files;
 mod deploy;
+mod drafts;
 mod fixture_site;
 mod guide_shapes;
 mod guide_skeletons;
