@@ -203,6 +203,7 @@ fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) ->
     };
     let theme = prepared.theme?;
     let (mut opts, search) = prepared.views.into_parts(checked, prepared.base_url);
+    opts.commit_dates = prepared.commit_dates;
     // A provider with a warning shows the warning, not the date of an earlier agreement.
     for (slug, date) in prepared.live_dates {
         if let Some(extras) = opts.extras.get_mut(&slug).filter(|e| e.warning.is_none()) {
@@ -270,6 +271,8 @@ struct Prepared {
     live_dates: std::collections::HashMap<String, String>,
     theme: Result<render::theme::Theme, Vec<Diagnostic>>,
     views: RenderViews,
+    /// When each content file was last committed (one `git log`), for the sitemap.
+    commit_dates: load::git::CommitDates,
 }
 
 impl Prepared {
@@ -287,6 +290,7 @@ impl Prepared {
             views: RenderViews::new(site, plan),
             base_url,
             live_dates: Default::default(),
+            commit_dates: load::git::commit_dates(&site.root),
         }
     }
 }
@@ -321,6 +325,7 @@ impl RenderViews {
             extras,
             search_url: Some(self.search.url.clone()),
             entries: self.entries,
+            commit_dates: Default::default(),
         };
         (opts, self.search)
     }
@@ -336,6 +341,7 @@ pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOpti
             extras: Default::default(),
             search_url: None,
             entries: Default::default(),
+            commit_dates: Default::default(),
         },
     }
 }

@@ -3,6 +3,7 @@
 //! Loading never stops at the first bad file: each file that fails becomes a diagnostic and is
 //! left out, so one `check` run shows every fault.
 
+pub mod git;
 pub mod markdown;
 mod walk;
 pub mod yaml;

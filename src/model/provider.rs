@@ -483,6 +483,16 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// The newest day someone compared the data with a source (`sources[].checked`); dates that
+    /// do not parse are the `source-date-invalid` rule's.
+    pub fn newest_check(&self) -> Option<super::Date> {
+        self.data
+            .sources
+            .iter()
+            .filter_map(|s| s.checked.as_deref().and_then(super::Date::parse))
+            .max()
+    }
+
     /// The provider's links for readers (help page, app-password page, documentation), each with
     /// its YAML path for findings: what the URL rules judge.
     pub fn reader_links(&self) -> Vec<(String, &str)> {

@@ -76,7 +76,7 @@ pub fn site_files(
     opts: &RenderOptions,
     search: Option<&search::SearchIndex>,
 ) -> Vec<OutputFile> {
-    let mut files = site_files_but_client_files(plan, theme, opts, search);
+    let mut files = site_files_but_client_files(site, plan, theme, opts, search);
     files.extend(self::files(site, opts));
     files
 }
@@ -84,6 +84,7 @@ pub fn site_files(
 /// [`site_files`] without the client files and JSON ([`files`]), which `serve` keeps per
 /// provider.
 pub fn site_files_but_client_files(
+    site: &Site,
     plan: &Plan,
     theme: &Theme,
     opts: &RenderOptions,
@@ -97,7 +98,8 @@ pub fn site_files_but_client_files(
     for file in theme.root_files.iter().filter(|f| f.output_path != hosts::HEADERS) {
         files.push(OutputFile::new(file.output_path.clone(), file.bytes.clone()));
     }
-    files.push(sitemap::sitemap(&opts.base_url, &plan.sitemap_urls()));
+    let pages = sitemap::pages(site, plan, &opts.commit_dates);
+    files.push(sitemap::sitemap(&opts.base_url, &pages));
     files.push(sitemap::robots(&opts.base_url));
     files.extend(search.map(|s| s.file.clone()));
     files

@@ -132,6 +132,68 @@ impl Plan {
     }
 }
 
+/// The content files a page shows, for the date it last changed (the sitemap's `<lastmod>`): a
+/// provider's page its file and the files of its FAQ and troubleshooting entries; a guide the
+/// provider's and the client's files, the client's guide and the provider's steps for it; a
+/// client's page its files; the FAQ and troubleshooting pages their entries' files; a free page
+/// its file; the home page every provider and published client file. The 404 page none.
+pub fn page_files<'s>(site: &'s Site, id: &PageId) -> Vec<&'s str> {
+    let client_files = |slug: &str| -> Vec<&'s str> {
+        site.client(slug)
+            .map(|c| {
+                std::iter::once(c.source.path.as_str())
+                    .chain(c.guide.as_ref().map(|g| g.source.path.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut files: Vec<&str> = match id {
+        PageId::Home => site
+            .providers
+            .iter()
+            .map(|p| p.source.path.as_str())
+            .chain(site.published_clients().into_iter().flat_map(|c| client_files(&c.slug)))
+            .collect(),
+        PageId::Provider(slug) => site
+            .provider(slug)
+            .map(|p| p.source.path.as_str())
+            .into_iter()
+            .chain(
+                site.faq
+                    .iter()
+                    .filter(|e| e.data.provider.as_ref() == Some(slug))
+                    .map(|e| e.source.path.as_str()),
+            )
+            .chain(
+                site.troubleshooting
+                    .iter()
+                    .filter(|e| e.data.provider.as_ref() == Some(slug))
+                    .map(|e| e.source.path.as_str()),
+            )
+            .collect(),
+        PageId::Guide(p, c) => site
+            .provider(p)
+            .map(|p| p.source.path.as_str())
+            .into_iter()
+            .chain(client_files(c))
+            .chain(site.guide_override(p, c).map(|o| o.guide.source.path.as_str()))
+            .collect(),
+        PageId::Client(c) => client_files(c),
+        PageId::Faq => site.faq.iter().map(|e| e.source.path.as_str()).collect(),
+        PageId::Troubleshooting => site.troubleshooting.iter().map(|e| e.source.path.as_str()).collect(),
+        PageId::Free(slug) => site
+            .pages
+            .iter()
+            .filter(|p| p.slug == *slug)
+            .map(|p| p.guide.source.path.as_str())
+            .collect(),
+        PageId::NotFound => vec![],
+    };
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
 /// The pages the site would have if its absent files were there: a provider's page and its
 /// guides, a client's page and its guides, a free page. Pages that exist anyway are not listed.
 fn absent_pages(site: &Site, planned: &HashMap<String, usize>) -> HashMap<String, crate::model::Absent> {

@@ -33,6 +33,8 @@ pub struct RenderOptions {
     pub search_url: Option<String>,
     /// The FAQ and troubleshooting entries, rendered once for pages and the search index.
     pub entries: EntryViews,
+    /// When each content file was last committed, for the sitemap's `<lastmod>` (`build` only).
+    pub commit_dates: crate::load::git::CommitDates,
 }
 
 /// Which pages to render: all of them for `build`, or only those a change touched for `serve`'s

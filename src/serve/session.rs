@@ -358,7 +358,7 @@ impl Session {
                 // The files that are not pages (assets, sitemap, search index) are made anew each
                 // time: cheap, and one that is no longer made goes away. The client files are
                 // made only for the providers whose inputs changed; the rest stay in `files`.
-                let mut others = outputs::site_files_but_client_files(plan, theme, &opts, Some(&search));
+                let mut others = outputs::site_files_but_client_files(site, plan, theme, &opts, Some(&search));
                 let (made, client_paths) = client_files(&mut self.client_files, site, &opts, sel.all);
                 others.extend(made);
                 let mut others_now: BTreeSet<String> = others.iter().map(|f| f.path.clone()).collect();
