@@ -71,6 +71,75 @@ pub struct Diagnostic {
     /// The provider the finding is about, so a provider's `allow` list and the reader-facing
     /// warning can find it. Not part of the output.
     pub provider: Option<String>,
+    /// Set when the finding only follows from a file that did not load (a link to the pages of
+    /// a provider whose file has an error): [`sort`] puts it after every other finding and
+    /// names the error it follows from.
+    pub follows: Option<Follows>,
+}
+
+/// What a finding follows from: a content file that did not load, and, once [`sort`] found
+/// it, the place of that file's first error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follows {
+    pub file: String,
+    pub cause: Option<Location>,
+}
+
+impl Follows {
+    /// The note an editor reads: where to look first.
+    pub fn words(&self) -> String {
+        match &self.cause {
+            Some(at) => format!("follows from the error in {}:{}", at.file, at.line),
+            None => format!("follows from {}, which did not load", self.file),
+        }
+    }
+}
+
+/// The stages of the pipeline a finding comes from, in the order an editor should read them:
+/// a file that does not load leaves out what it defines, the data decides what the templates
+/// and the prose may say, and the pages decide where links may go. Findings are sorted by stage
+/// first ([`sort`]), so the cause of a cascade is read before what follows from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// Reading the files: a missing site.yaml, unreadable or misplaced files, YAML and front
+    /// matter that do not parse (`site-missing`, `file-*`, `yaml-*`, `markdown-front-matter`).
+    Load,
+    /// What the data says and how the files refer to each other: ports, servers, domains,
+    /// sources, published clients and their guides, entries, page paths (every other code).
+    Data,
+    /// The content's Tera templates (`template-syntax`, `template-unbounded`, `template-data`).
+    Templates,
+    /// Prose read against the data (`prose-*`).
+    Prose,
+    /// Links between the pages (`link-*`).
+    Links,
+    /// The theme and rendering during `build` (`theme-missing`, `template-missing`,
+    /// `template-render`, `template-unreadable`, `asset-unreadable`, `root-file-collision`).
+    Theme,
+    /// `check --live` and `build --live-results` (`live-*`).
+    Live,
+}
+
+impl Stage {
+    /// The stage of a rule code. Codes are grouped by prefix where the family has one; a code
+    /// that names no stage of its own is a data finding.
+    pub fn of(code: &str) -> Stage {
+        match code {
+            "site-missing" | "markdown-front-matter" => Stage::Load,
+            "template-syntax" | "template-unbounded" | "template-data" => Stage::Templates,
+            "theme-missing"
+            | "template-missing"
+            | "template-render"
+            | "template-unreadable"
+            | "asset-unreadable"
+            | "root-file-collision" => Stage::Theme,
+            _ if code.starts_with("file-") || code.starts_with("yaml-") => Stage::Load,
+            _ if code.starts_with("prose-") => Stage::Prose,
+            _ if code.starts_with("link-") => Stage::Links,
+            _ if code.starts_with("live-") => Stage::Live,
+            _ => Stage::Data,
+        }
+    }
 }
 
 impl Diagnostic {
@@ -83,7 +152,18 @@ impl Diagnostic {
             help: None,
             note: None,
             provider: None,
+            follows: None,
         }
+    }
+
+    /// Marks the finding as following from `file`, a content file that did not load: it is
+    /// listed after the finding that is its cause, and says so.
+    pub fn follows_from(mut self, file: impl Into<String>) -> Self {
+        self.follows = Some(Follows {
+            file: file.into(),
+            cause: None,
+        });
+        self
     }
 
     /// Marks the finding as being about a provider.
@@ -180,6 +260,9 @@ impl Diagnostic {
         if let Some(note) = &self.note {
             let _ = writeln!(out, "  = {} {}", paint("1", "note:"), note);
         }
+        if let Some(follows) = &self.follows {
+            let _ = writeln!(out, "  = {} {}", paint("1", "note:"), follows.words());
+        }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "  = {} {}", paint("1", "help:"), help);
         }
@@ -250,20 +333,39 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-/// Sorts findings the way an editor reads them: by file, line, column, then code.
+/// Sorts findings the way an editor reads them: causes before consequences, then by place.
+/// Findings that only follow from a file that did not load come last; the others by [`Stage`]
+/// (load errors, then data, templates, prose, links, theme, live), then by file, line, column and
+/// code. Each finding that follows from a file is then given the place of that file's first
+/// error, which it names.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            d.location
+            let place = d
+                .location
                 .as_ref()
                 .map(|l| (l.file.clone(), l.line, l.column))
-                .unwrap_or_default()
+                .unwrap_or_default();
+            (d.follows.is_some(), Stage::of(&d.code), place)
         };
         key(a)
             .cmp(&key(b))
             .then_with(|| a.code.cmp(&b.code))
             .then_with(|| a.message.cmp(&b.message))
     });
+    let causes: Vec<Location> = diagnostics
+        .iter()
+        .filter(|d| d.follows.is_none() && d.is_error())
+        .filter_map(|d| d.location.clone())
+        .collect();
+    for d in diagnostics.iter_mut() {
+        if let Some(follows) = &mut d.follows
+            && follows.cause.is_none()
+        {
+            // The first error in the file, in the order just given: its load error.
+            follows.cause = causes.iter().find(|l| l.file == follows.file).cloned();
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -277,6 +379,9 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
+    /// `file:line` of the error this finding follows from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follows_from: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -302,6 +407,10 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
                 column: d.location.as_ref().map(|l| l.column),
                 help: d.help.as_deref(),
                 note: d.note.as_deref(),
+                follows_from: d.follows.as_ref().map(|f| match &f.cause {
+                    Some(at) => format!("{}:{}", at.file, at.line),
+                    None => f.file.clone(),
+                }),
             })
             .collect(),
         errors,
@@ -323,4 +432,44 @@ pub fn sources_for(root: &std::path::Path, diagnostics: &[Diagnostic]) -> std::c
         }
     }
     sources
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_put_causes_first() {
+        assert!(Stage::of("yaml-unknown-key") < Stage::of("port-range"));
+        assert!(Stage::of("site-missing") < Stage::of("unknown-provider"));
+        assert!(Stage::of("unknown-provider") < Stage::of("template-data"));
+        assert!(Stage::of("template-data") < Stage::of("prose-contradiction"));
+        assert!(Stage::of("prose-contradiction") < Stage::of("link-broken"));
+        assert!(Stage::of("link-draft") < Stage::of("template-render"));
+        assert!(Stage::of("template-render") < Stage::of("live-tls-failed"));
+    }
+
+    #[test]
+    fn a_consequence_comes_after_its_cause_and_names_it() {
+        let mut found = vec![
+            Diagnostic::error("link-broken", "a link")
+                .at(Location::new("content/faq/a.yaml", 2, 1))
+                .follows_from("content/providers/x.yaml"),
+            Diagnostic::error("port-range", "a port").at(Location::new("content/providers/y.yaml", 9, 1)),
+            Diagnostic::error("yaml-unknown-key", "a key").at(Location::new("content/providers/x.yaml", 7, 3)),
+        ];
+        sort(&mut found);
+        let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["yaml-unknown-key", "port-range", "link-broken"]);
+        let note = found[2].follows.as_ref().map(Follows::words);
+        assert_eq!(
+            note.as_deref(),
+            Some("follows from the error in content/providers/x.yaml:7")
+        );
+        assert!(
+            found[2]
+                .render_human(&HashMap::new(), false)
+                .contains("= note: follows from the error in")
+        );
+    }
 }

@@ -69,6 +69,10 @@ enum Command {
         /// List the pages that differ from the output the build replaces.
         #[arg(short, long)]
         verbose: bool,
+        /// Build the drafts too (`draft: true`), each page with a "Draft" banner; they are
+        /// never in the sitemap or the search index.
+        #[arg(long)]
+        drafts: bool,
         /// The results of `check --live --save-results`: servers that disagreed withdraw their
         /// provider's client files; providers whose servers agreed show the date.
         #[arg(long, value_name = "FILE")]
@@ -264,6 +268,7 @@ fn main() -> ExitCode {
             today,
             format,
             verbose,
+            drafts,
             live_results,
         } => {
             let format = format.into();
@@ -274,6 +279,7 @@ fn main() -> ExitCode {
                 deny_warnings,
                 list_changes: verbose || format == Format::Json,
                 today,
+                drafts,
             };
             commands::build::run(&opts, format, verbose, live_results.as_deref())
         }

@@ -27,7 +27,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         for (i, doc) in p.data.documentation.iter().enumerate() {
             if doc.url.starts_with('/') && !doc.url.starts_with("//") {
                 let loc = p.source.locate(&format!("documentation[{i}].url"));
-                if let Some(d) = resolve(&planned, &doc.url, "this documentation link") {
+                if let Some(d) = resolve(&planned, &doc.url, "this documentation link", p.data.draft) {
                     out.push(d.at(loc));
                 }
             }
@@ -142,6 +142,10 @@ fn check_link(planned: &Planned, piece: &Piece, link: &Link, out: &mut Vec<Diagn
     };
     let noun = piece.kind.noun();
     let what = format!("{noun} links to");
+    // A text that is itself a draft, or left out with one, may link to drafts.
+    let from_draft = piece.provider.is_some_and(|p| p.data.draft)
+        || piece.page.as_deref().is_some_and(|url| planned.plan.is_draft(url))
+        || (piece.kind == Kind::ClientGuide && piece.clients.iter().any(|c| c.is_draft()));
     let loc = piece.text.location(link.start, link.end);
     let mut failures: Vec<Diagnostic> = Vec::new();
     for url in &urls {
@@ -162,7 +166,7 @@ fn check_link(planned: &Planned, piece: &Piece, link: &Link, out: &mut Vec<Diagn
             vec![url.clone()]
         };
         for u in full {
-            if let Some(d) = resolve(planned, &u, &what) {
+            if let Some(d) = resolve(planned, &u, &what, from_draft) {
                 failures.push(d);
             }
         }
@@ -176,8 +180,30 @@ fn check_link(planned: &Planned, piece: &Piece, link: &Link, out: &mut Vec<Diagn
     }
 }
 
-/// Checks one link target; `None` when it resolves.
-fn resolve(planned: &Planned, url: &str, what: &str) -> Option<Diagnostic> {
+/// A link to a page whose file is absent: a draft left out of the build names the draft; a
+/// file that did not load makes the link a consequence of its error.
+fn absent_page(what: &str, path: &str, absent: &crate::model::Absent) -> Diagnostic {
+    let file = &absent.file;
+    match absent.draft {
+        Some(line) => Diagnostic::error(
+            "link-draft",
+            format!("{what} {path}, a page of the draft {file}, which is not published"),
+        )
+        .help(format!(
+            "publish the draft (remove `draft: true` at {file}:{line}) or remove the link; `build --drafts` and `serve` show drafts"
+        )),
+        None => Diagnostic::error(
+            "link-broken",
+            format!("{what} {path}, a page of {file}, which did not load"),
+        )
+        .help(format!("fix the error in {file}; the page comes back with it"))
+        .follows_from(file.clone()),
+    }
+}
+
+/// Checks one link target; `None` when it resolves. `from_draft`: the link is in a draft, which
+/// may link to other drafts.
+fn resolve(planned: &Planned, url: &str, what: &str, from_draft: bool) -> Option<Diagnostic> {
     let plan = planned.plan;
     let (path, fragment) = match url.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -191,6 +217,9 @@ fn resolve(planned: &Planned, url: &str, what: &str) -> Option<Diagnostic> {
         return None;
     }
     if plan.page(path).is_none() {
+        if let Some(absent) = plan.absent(path) {
+            return Some(absent_page(what, path, absent));
+        }
         let with_slash = format!("{path}/");
         let help = if plan.page(&with_slash).is_some() {
             format!(
@@ -210,6 +239,17 @@ fn resolve(planned: &Planned, url: &str, what: &str) -> Option<Diagnostic> {
         };
         return Some(
             Diagnostic::error("link-broken", format!("{what} {path}, which is not a page of the site")).help(help),
+        );
+    }
+    // Drafts are built here (`build --drafts`, `serve`), but a published page that links to one
+    // will not build without them.
+    if let Some(page) = plan.page(path).filter(|p| p.draft && !from_draft) {
+        return Some(
+            Diagnostic::warning(
+                "link-draft",
+                format!("{what} {path}, a draft page ({}), which `build` leaves out", page.source),
+            )
+            .help("publish the draft (remove its `draft: true`) before this page, or remove the link; without --drafts this is an error"),
         );
     }
     let fragment = fragment.filter(|f| !f.is_empty())?;

@@ -22,7 +22,8 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
 
     if let Some(list) = &site.config.clients {
         for (i, slug) in list.iter().enumerate() {
-            if site.client(slug).is_none() {
+            // A client file that did not load has its own error.
+            if !site.client_exists(slug) {
                 out.push(
                     Diagnostic::error(
                         "site-unknown-client",
@@ -80,7 +81,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             );
         }
         for (i, c) in e.data.clients.iter().enumerate() {
-            if site.client(c).is_none() {
+            if !site.client_exists(c) {
                 out.push(
                     Diagnostic::error(
                         "unknown-client",
@@ -109,7 +110,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                 )),
             );
         }
-        if site.client(&o.client).is_none() {
+        if !site.client_exists(&o.client) {
             out.push(
                 Diagnostic::error(
                     "unknown-client",

@@ -168,6 +168,17 @@ pub struct Piece<'a> {
     pub clients: Vec<&'a Client>,
     /// The page URL the text is shown on, for links to `#anchor`s on the same page.
     pub page: Option<String>,
+    /// The text a reader reads just before this one and reads it with: a FAQ answer's question,
+    /// a troubleshooting fix's title and symptom. "Use port 465" answers the question it is under.
+    pub lead: Option<Lead>,
+}
+
+/// The text a piece is read with ([`Piece::lead`]): what it is, for messages, and its words.
+#[derive(Debug, Clone)]
+pub struct Lead {
+    /// "question", "symptom".
+    pub what: &'static str,
+    pub text: String,
 }
 
 /// Every piece of prose of the site, in a stable order.
@@ -181,6 +192,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
                 provider: None,
                 clients: vec![c],
                 page: None,
+                lead: None,
             });
         }
     }
@@ -192,6 +204,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
             provider: site.provider(&o.provider),
             clients: site.client(&o.client).into_iter().collect(),
             page: Some(PageId::guide(&o.provider, &o.client).url()),
+            lead: None,
         });
     }
     for e in &site.faq {
@@ -202,11 +215,24 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
             provider: e.data.provider.as_deref().and_then(|s| site.provider(s)),
             clients: vec![],
             page: Some(PageId::Faq.url()),
+            lead: Some(Lead {
+                what: "question",
+                text: e.data.question.clone(),
+            }),
         });
     }
     for e in &site.troubleshooting {
         let clients: Vec<&Client> = e.data.clients.iter().filter_map(|c| site.client(c)).collect();
-        for (field, value) in [("symptom", &e.data.symptom), ("fix", &e.data.fix)] {
+        // The symptom is read with the entry's title, the fix with both.
+        let title = Lead {
+            what: "title",
+            text: e.data.title.clone(),
+        };
+        let symptom = Lead {
+            what: "title and symptom",
+            text: format!("{}: {}", e.data.title, e.data.symptom),
+        };
+        for (field, value, lead) in [("symptom", &e.data.symptom, title), ("fix", &e.data.fix, symptom)] {
             let path = format!("[{}].{field}", e.index);
             out.push(Piece {
                 text: Text::yaml(&e.source, &path, value),
@@ -214,6 +240,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
                 provider: e.data.provider.as_deref().and_then(|s| site.provider(s)),
                 clients: clients.clone(),
                 page: Some(PageId::Troubleshooting.url()),
+                lead: Some(lead),
             });
         }
     }
@@ -225,6 +252,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
                 provider: Some(p),
                 clients: vec![],
                 page: Some(PageId::provider(&p.slug).url()),
+                lead: None,
             });
         }
         let d = &p.data;
@@ -242,6 +270,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
                     provider: Some(p),
                     clients: vec![],
                     page: Some(PageId::provider(&p.slug).url()),
+                    lead: None,
                 });
             }
         }
@@ -254,6 +283,7 @@ pub fn pieces(site: &Site) -> Vec<Piece<'_>> {
             provider: None,
             clients: vec![],
             page: Some(PageId::free(&page.slug).url()),
+            lead: None,
         });
     }
     out

@@ -3,14 +3,15 @@
 //! Loading never stops at the first bad file: each file that fails becomes a diagnostic and is
 //! left out, so one `check` run shows every fault.
 
+pub mod git;
 pub mod markdown;
 mod walk;
 pub mod yaml;
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{
-    Client, ClientData, Entry, FaqEntry, GuideOverride, Limits, Page, Provider, ProviderData, Site, SiteConfig, Source,
-    TroubleshootingEntry,
+    Absent, AbsentKind, Client, ClientData, Entry, FaqEntry, GuideOverride, Limits, Page, Provider, ProviderData, Site,
+    SiteConfig, Source, TroubleshootingEntry,
 };
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -203,11 +204,11 @@ pub fn load_site(root: &Path) -> Loaded {
     let mut faq = Vec::new();
     let mut troubleshooting = Vec::new();
     let mut pages = Vec::new();
-    let mut unloaded_providers = Vec::new();
+    let mut absent = Vec::new();
     // `results` holds one entry per file, in order.
     for ((path, kind), r) in files.iter().zip(results) {
-        if r.is_err() && matches!(kind, Some(Kind::Provider)) {
-            unloaded_providers.push(stem(path));
+        if r.is_err() {
+            absent.extend(unloaded(root, path, kind.as_ref()));
         }
         match r {
             Ok(Item::Provider(p)) => providers.push(p),
@@ -224,16 +225,31 @@ pub fn load_site(root: &Path) -> Loaded {
     for (slug, guide) in guides {
         match clients.iter_mut().find(|c: &&mut Client| c.slug == slug) {
             Some(c) => c.guide = Some(guide),
-            None => diagnostics.push(
-                Diagnostic::error(
-                    "guide-without-client",
-                    format!("content/clients/{slug}.md has no client file"),
-                )
-                .at(Location::file(&guide.source.path))
-                .help(format!(
-                    "create content/clients/{slug}.yaml with the client's name and vocabulary"
-                )),
-            ),
+            // A client file with an error: the guide is fine, and waits for it.
+            None => match absent
+                .iter()
+                .find(|a: &&Absent| a.kind == AbsentKind::Client && a.slug == slug)
+            {
+                Some(a) => diagnostics.push(
+                    Diagnostic::error(
+                        "guide-without-client",
+                        format!("content/clients/{slug}.md is left out: its client file did not load"),
+                    )
+                    .at(Location::file(&guide.source.path))
+                    .help(format!("fix the error in {}", a.file))
+                    .follows_from(a.file.clone()),
+                ),
+                None => diagnostics.push(
+                    Diagnostic::error(
+                        "guide-without-client",
+                        format!("content/clients/{slug}.md has no client file"),
+                    )
+                    .at(Location::file(&guide.source.path))
+                    .help(format!(
+                        "create content/clients/{slug}.yaml with the client's name and vocabulary"
+                    )),
+                ),
+            },
         }
     }
     providers.sort_by(|a: &Provider, b| a.slug.cmp(&b.slug));
@@ -250,10 +266,25 @@ pub fn load_site(root: &Path) -> Loaded {
         faq,
         troubleshooting,
         pages,
-        unloaded_providers,
+        absent,
         today: crate::model::Date::system_today(),
     });
     Loaded { site, diagnostics }
+}
+
+/// A provider or client file that did not load, for the findings that follow from it.
+fn unloaded(root: &Path, path: &Path, kind: Option<&Kind>) -> Option<Absent> {
+    let kind = match kind? {
+        Kind::Provider => AbsentKind::Provider,
+        Kind::Client => AbsentKind::Client,
+        _ => return None,
+    };
+    Some(Absent {
+        kind,
+        slug: stem(path),
+        file: relative(root, path),
+        draft: None,
+    })
 }
 
 fn classify(content: &Path, path: &Path) -> Option<Kind> {
@@ -391,10 +422,9 @@ pub fn reload_file(site: &mut Site, path: &Path) -> Reloaded {
     match kind {
         Kind::Provider => {
             site.providers.retain(|p| p.source.path != rel);
-            site.unloaded_providers.retain(|s| *s != slug);
+            site.absent.retain(|a| a.file != rel);
             if item.is_err() {
-                site.unloaded_providers.push(slug.clone());
-                site.unloaded_providers.sort();
+                site.absent.extend(unloaded(&root, path, Some(&kind)));
             }
         }
         Kind::Override { .. } => site.overrides.retain(|o| o.guide.source.path != rel),

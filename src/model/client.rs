@@ -28,6 +28,10 @@ pub struct ClientData {
     pub apple_profile: bool,
     /// The app's own words for each setting, as on its screens.
     pub vocabulary: Vocabulary,
+    /// Not ready to publish: `build` leaves the client out (its page and guides), `build --drafts`
+    /// and `serve` show it with a "Draft" banner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     /// The providers the app has its own account button or automatic sign-in for, keyed by their
     /// email domains: a guide for such a provider leads with that path and keeps the manual setup
     /// below it.
@@ -182,6 +186,20 @@ pub struct Client {
 }
 
 impl Client {
+    /// Whether the client is a draft: its file says so, or its guide does (a client without its
+    /// guide has no pages to publish).
+    pub fn is_draft(&self) -> bool {
+        self.data.draft || self.guide.as_ref().is_some_and(|g| g.front.draft)
+    }
+
+    /// The file and line that make the client a draft.
+    pub fn draft_place(&self) -> (String, usize) {
+        match &self.guide {
+            Some(g) if g.front.draft && !self.data.draft => (g.source.path.clone(), g.draft_line()),
+            _ => (self.source.path.clone(), self.source.locate("draft").line),
+        }
+    }
+
     /// The app's own button or automatic sign-in for the provider, where it has one: the first
     /// entry of `account_buttons` that serves one of the provider's domains.
     pub fn account_button(&self, p: &Provider) -> Option<&AccountButton> {

@@ -18,6 +18,11 @@ pub struct FrontMatter {
     /// For provider-specific steps: `before`, `after` (default) or `replace` the client's generic guide.
     #[serde(default)]
     pub placement: Option<Placement>,
+    /// Not ready to publish: `build` leaves the file out (a client's guide, its whole client;
+    /// provider-specific steps, the steps; a free page, the page), `build --drafts` and `serve`
+    /// show it with a "Draft" banner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 /// Where provider-specific steps go relative to the client's generic guide.
@@ -38,6 +43,19 @@ pub struct Guide {
     pub body: String,
     pub body_line: usize,
     pub source: Source,
+}
+
+impl Guide {
+    /// The line of `draft:` in the front matter (the front matter's first line when it cannot
+    /// be found), for messages about the draft.
+    pub fn draft_line(&self) -> usize {
+        self.source
+            .text
+            .lines()
+            .take(self.body_line.saturating_sub(1))
+            .position(|l| l.starts_with("draft:"))
+            .map_or(2, |i| i + 1)
+    }
 }
 
 /// `content/providers/<provider>/<client>.md`.

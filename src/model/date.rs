@@ -37,6 +37,11 @@ impl Date {
         Date::from_days((secs / 86_400) as i64)
     }
 
+    /// The day (UTC) of a time in seconds since 1970-01-01, as git gives commit times.
+    pub fn from_unix_seconds(secs: i64) -> Date {
+        Date::from_days(secs.div_euclid(86_400))
+    }
+
     /// The date `days` after 1970-01-01 (Howard Hinnant's civil-from-days).
     fn from_days(days: i64) -> Date {
         let z = days + 719_468;

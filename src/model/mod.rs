@@ -19,7 +19,7 @@ pub use provider::{
     Auth, CheckedHow, DOMAIN_SLOT, Disagreement, DocLink, FactSource, PasswordKind, PasswordRules, Prerequisite,
     Protocol, Provider, ProviderData, RuleAllowance, Security, Server, Servers, SourceSays, UsernameForm,
 };
-pub use site::{Host, Limits, Minify, Site, SiteConfig};
+pub use site::{Absent, AbsentKind, Host, Limits, Minify, Site, SiteConfig};
 pub use spans::{Span, Spans};
 
 use std::sync::Arc;

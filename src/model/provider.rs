@@ -65,6 +65,10 @@ pub struct ProviderData {
     /// Check rules switched off for this provider, each with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<RuleAllowance>,
+    /// Not ready to publish: `build` leaves the provider out (its pages, client files, FAQ and
+    /// troubleshooting entries), `build --drafts` and `serve` show it with a "Draft" banner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -507,6 +511,16 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// The newest day someone compared the data with a source (`sources[].checked`); dates that
+    /// do not parse are the `source-date-invalid` rule's.
+    pub fn newest_check(&self) -> Option<super::Date> {
+        self.data
+            .sources
+            .iter()
+            .filter_map(|s| s.checked.as_deref().and_then(super::Date::parse))
+            .max()
+    }
+
     /// The provider's links for readers (help page, app-password page, documentation), each with
     /// its YAML path for findings: what the URL rules judge.
     pub fn reader_links(&self) -> Vec<(String, &str)> {

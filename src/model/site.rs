@@ -149,6 +149,27 @@ impl RuleLevel {
     }
 }
 
+/// What kind of content an absent file would have been.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AbsentKind {
+    Provider,
+    Client,
+    /// A free page (`content/pages/<slug>.md`).
+    Page,
+}
+
+/// A content file the model does not hold, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Absent {
+    pub kind: AbsentKind,
+    pub slug: String,
+    /// The file, relative to the site root.
+    pub file: String,
+    /// For a draft left out of the build, the line of its `draft: true`; `None` for a file that
+    /// did not load.
+    pub draft: Option<usize>,
+}
+
 /// Everything the content folder says, typed.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -163,9 +184,10 @@ pub struct Site {
     pub faq: Vec<Entry<FaqEntry>>,
     pub troubleshooting: Vec<Entry<TroubleshootingEntry>>,
     pub pages: Vec<Page>,
-    /// Slugs of provider files that exist but failed to load. Their load error is reported;
-    /// references to them are not reported again as unknown.
-    pub unloaded_providers: Vec<String>,
+    /// Provider and client files that exist but are not in the model: files that failed to
+    /// load (their load error is reported; references to them are not reported again as unknown,
+    /// and findings that follow from them say so) and drafts left out of the build.
+    pub absent: Vec<Absent>,
     /// The day the site is judged on (`check --today`, else the system date): source dates
     /// are compared with it.
     pub today: super::Date,
@@ -179,9 +201,77 @@ impl Site {
             .map(|i| &self.providers[i])
     }
 
+    /// Leaves the drafts out of the site, as `build` publishes it: draft providers with their
+    /// provider-specific steps and entries, draft clients (a draft client file or guide) with
+    /// the steps written for them, draft steps and draft free pages. Each draft provider, client
+    /// and page is kept in [`Site::absent`], so a link to its pages is reported as a link to a
+    /// draft. `build --drafts` and `serve` do not call this; the plan marks the drafts' pages.
+    pub fn leave_out_drafts(&mut self) {
+        let mut left = Vec::new();
+        self.providers.retain(|p| {
+            if p.data.draft {
+                left.push(Absent {
+                    kind: AbsentKind::Provider,
+                    slug: p.slug.clone(),
+                    file: p.source.path.clone(),
+                    draft: Some(p.source.locate("draft").line),
+                });
+            }
+            !p.data.draft
+        });
+        self.clients.retain(|c| {
+            if c.is_draft() {
+                let (file, line) = c.draft_place();
+                left.push(Absent {
+                    kind: AbsentKind::Client,
+                    slug: c.slug.clone(),
+                    file,
+                    draft: Some(line),
+                });
+            }
+            !c.is_draft()
+        });
+        self.pages.retain(|p| {
+            if p.guide.front.draft {
+                left.push(Absent {
+                    kind: AbsentKind::Page,
+                    slug: p.slug.clone(),
+                    file: p.guide.source.path.clone(),
+                    draft: Some(p.guide.draft_line()),
+                });
+            }
+            !p.guide.front.draft
+        });
+        self.absent.extend(left);
+        let drafted = |kind: AbsentKind, slug: &str| {
+            self.absent
+                .iter()
+                .any(|a| a.kind == kind && a.slug == slug && a.draft.is_some())
+        };
+        let by_draft =
+            |provider: &Option<String>| provider.as_deref().is_some_and(|p| drafted(AbsentKind::Provider, p));
+        self.overrides.retain(|o| {
+            !o.guide.front.draft
+                && !drafted(AbsentKind::Provider, &o.provider)
+                && !drafted(AbsentKind::Client, &o.client)
+        });
+        self.faq.retain(|e| !by_draft(&e.data.provider));
+        self.troubleshooting.retain(|e| !by_draft(&e.data.provider));
+    }
+
     /// Whether a provider file exists, loaded or not.
     pub fn provider_exists(&self, slug: &str) -> bool {
-        self.provider(slug).is_some() || self.unloaded_providers.iter().any(|s| s == slug)
+        self.provider(slug).is_some() || self.absent_as(AbsentKind::Provider, slug).is_some()
+    }
+
+    /// Whether a client file exists, loaded or not.
+    pub fn client_exists(&self, slug: &str) -> bool {
+        self.client(slug).is_some() || self.absent_as(AbsentKind::Client, slug).is_some()
+    }
+
+    /// The absent file of this kind and slug, if there is one.
+    pub fn absent_as(&self, kind: AbsentKind, slug: &str) -> Option<&Absent> {
+        self.absent.iter().find(|a| a.kind == kind && a.slug == slug)
     }
 
     pub fn client(&self, slug: &str) -> Option<&Client> {

@@ -69,6 +69,7 @@ pub fn extras<'a>(site: &Site, findings: impl IntoIterator<Item = &'a Diagnostic
 /// The site's files that are neither pages nor client files: theme assets, `root/` files, the
 /// sitemap, robots.txt and the search index.
 pub fn site_files(
+    site: &Site,
     plan: &Plan,
     theme: &Theme,
     opts: &RenderOptions,
@@ -82,7 +83,8 @@ pub fn site_files(
     for file in theme.root_files.iter().filter(|f| f.output_path != hosts::HEADERS) {
         files.push(OutputFile::new(file.output_path.clone(), file.bytes.clone()));
     }
-    files.push(sitemap::sitemap(&opts.base_url, &plan.sitemap_urls()));
+    let pages = sitemap::pages(site, plan, &opts.commit_dates);
+    files.push(sitemap::sitemap(&opts.base_url, &pages));
     files.push(sitemap::robots(&opts.base_url));
     files.extend(search.map(|s| s.file.clone()));
     files

@@ -4,7 +4,8 @@
 //! Every page a reader may be looking for is one entry: providers (found by name, by any of their
 //! domains such as `me.com`, and by server name such as `imap.mail.me.com`), guides (provider ×
 //! mail app), mail apps, FAQ answers, troubleshooting entries and free pages (by their text). The
-//! prose is rendered exactly as on the pages, then reduced to plain text.
+//! prose is rendered exactly as on the pages, then reduced to plain text. Drafts are never
+//! searched, even where they are built (`build --drafts`, `serve`).
 //!
 //! The file is `/static/search-index.json`, a name without a fingerprint: every page links it, so
 //! a fingerprint would change every page of the site whenever any content changes, and a deploy
@@ -143,7 +144,10 @@ pub fn entries(site: &Site, plan: &Plan, views: &EntryViews) -> Vec<Entry> {
     }
     // Text from every provider's FAQ and troubleshooting entries, in parallel; collecting keeps
     // the order.
-    let owners: Vec<Option<&Provider>> = std::iter::once(None).chain(site.providers.iter().map(Some)).collect();
+    // A draft provider's entries are shown on the FAQ page of `serve`, but are not searched.
+    let owners: Vec<Option<&Provider>> = std::iter::once(None)
+        .chain(site.providers.iter().filter(|p| !p.data.draft).map(Some))
+        .collect();
     let faq: Vec<Vec<Entry>> = owners
         .par_iter()
         .map(|&owner| faq_search_entries(views, owner))
@@ -174,6 +178,8 @@ pub fn entries(site: &Site, plan: &Plan, views: &EntryViews) -> Vec<Entry> {
             text: clip(format!("{description} {body}").trim()),
         });
     }
+    // Drafts are never searched, even where they are built (`build --drafts`, `serve`).
+    out.retain(|e| !plan.is_draft(&e.url));
     out
 }
 

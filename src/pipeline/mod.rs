@@ -64,11 +64,15 @@ pub fn check_site(root: &Path) -> Checked {
     check_site_on(root, None)
 }
 
-/// [`check_site`] as on the day `today` (`check --today`); `None` is the system date.
+/// [`check_site`] as on the day `today` (`check --today`); `None` is the system date. The
+/// drafts are left out, as `build` leaves them out: `check` gives `build`'s verdict.
 pub fn check_site_on(root: &Path, today: Option<model::Date>) -> Checked {
     let mut loaded = load::load_site(root);
     if let (Some(site), Some(day)) = (&mut loaded.site, today) {
         site.today = day;
+    }
+    if let Some(site) = &mut loaded.site {
+        site.leave_out_drafts();
     }
     let mut checked = check_loaded(loaded.site, loaded.diagnostics);
     check_theme(&mut checked);
@@ -150,6 +154,9 @@ pub struct BuildOptions {
     pub list_changes: bool,
     /// The day the sources' dates are judged on (`--today`); `None` is the system date.
     pub today: Option<model::Date>,
+    /// Build the drafts too, each page with a "Draft" banner (`--drafts`); otherwise they are
+    /// left out ([`Site::leave_out_drafts`]).
+    pub drafts: bool,
 }
 
 impl BuildOptions {
@@ -163,6 +170,7 @@ impl BuildOptions {
             deny_warnings: false,
             list_changes: false,
             today: None,
+            drafts: false,
         }
     }
 }
@@ -204,6 +212,11 @@ pub fn build_site_with_live(opts: &BuildOptions, live_results: Option<&Path>) ->
     let mut loaded = load::load_site(&opts.root);
     if let (Some(site), Some(day)) = (&mut loaded.site, opts.today) {
         site.today = day;
+    }
+    if let Some(site) = &mut loaded.site
+        && !opts.drafts
+    {
+        site.leave_out_drafts();
     }
     // A build starts from nothing: every page and file is made.
     let mut memory = Memory::default();
@@ -365,6 +378,7 @@ fn render(
         }
     };
     let (mut opts, search) = prepared.views.into_parts(checked, prepared.base_url);
+    opts.commit_dates = prepared.commit_dates;
     // A provider with a warning shows the warning, not the date of an earlier agreement.
     for (slug, date) in prepared.live_dates {
         if let Some(extras) = opts.extras.get_mut(&slug).filter(|e| e.warning.is_none()) {
@@ -407,7 +421,7 @@ fn render(
         || render::render_pages_with(site, plan, &theme, &opts, &sel, &|f| recording(f, true)),
         || {
             use rayon::prelude::*;
-            let mut files = outputs::site_files(plan, &theme, &opts, Some(&search));
+            let mut files = outputs::site_files(site, plan, &theme, &opts, Some(&search));
             let (made, kept) = incremental::client_files(cache, site, &opts);
             files.extend(made);
             let results: Vec<Result<Option<OutputFile>, Diagnostic>> =
@@ -472,6 +486,8 @@ struct Prepared {
     /// The theme was loaded now, not kept from the last render: every page is rendered with it.
     theme_loaded: bool,
     views: RenderViews,
+    /// When each content file was last committed (one `git log`), for the sitemap.
+    commit_dates: load::git::CommitDates,
 }
 
 impl Prepared {
@@ -503,6 +519,7 @@ impl Prepared {
             views: RenderViews::new(site, plan),
             base_url,
             live_dates: Default::default(),
+            commit_dates: load::git::commit_dates(&site.root),
         }
     }
 }
@@ -536,6 +553,7 @@ impl RenderViews {
             extras,
             search_url: Some(self.search.url.clone()),
             entries: self.entries,
+            commit_dates: Default::default(),
         };
         (opts, self.search)
     }
@@ -551,6 +569,7 @@ pub fn render_options(checked: &Checked, base_url: String) -> render::RenderOpti
             extras: Default::default(),
             search_url: None,
             entries: Default::default(),
+            commit_dates: Default::default(),
         },
     }
 }

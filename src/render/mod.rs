@@ -33,6 +33,8 @@ pub struct RenderOptions {
     pub search_url: Option<String>,
     /// The FAQ and troubleshooting entries, rendered once for pages and the search index.
     pub entries: EntryViews,
+    /// When each content file was last committed, for the sitemap's `<lastmod>` (`build` only).
+    pub commit_dates: crate::load::git::CommitDates,
 }
 
 /// Which pages to render: all of them for `build`, or only those a change touched for `serve`'s
@@ -97,6 +99,8 @@ struct NavLink<'a> {
 
 struct Renderer<'a> {
     site: &'a Site,
+    /// Which pages show drafts.
+    plan: &'a Plan,
     entries: Entries<'a>,
     /// Provider-specific steps by (provider, client): a lookup per guide page, where scanning
     /// the list would make a build quadratic in the number of providers.
@@ -126,6 +130,7 @@ impl<'a> Renderer<'a> {
         trail.append(&mut crumbs);
         let mut ld = vec![jsonld::breadcrumbs(&self.opts.base_url, &trail)];
         ld.extend(extra_ld);
+        let draft = self.plan.is_draft(&url);
         PageMeta {
             kind,
             canonical: format!("{}{}", self.opts.base_url, url),
@@ -134,6 +139,7 @@ impl<'a> Renderer<'a> {
             url,
             breadcrumbs: trail,
             jsonld: jsonld::document(&ld),
+            draft,
         }
     }
 
@@ -509,6 +515,7 @@ pub fn render_pages_using<'a>(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let r = Renderer {
         site,
+        plan,
         entries: Entries::new(site),
         overrides: site.guide_overrides_by_pair(),
         prose: &plan.prose,

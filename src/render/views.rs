@@ -29,6 +29,8 @@ pub struct PageMeta {
     pub canonical: String,
     pub breadcrumbs: Vec<Crumb>,
     pub jsonld: String,
+    /// The page shows a draft (`build --drafts`, `serve`): the theme shows a "Draft" banner.
+    pub draft: bool,
 }
 
 #[derive(Serialize)]

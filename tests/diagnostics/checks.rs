@@ -156,6 +156,7 @@ fixtures! {
     hostname_invalid => "hostname-invalid",
     link_anchor => "link-anchor",
     link_broken => "link-broken",
+    link_draft => "link-draft",
     markdown_front_matter => "markdown-front-matter",
     password_kind_auth => "password-kind-auth",
     path_collision => "path-collision",

@@ -206,3 +206,64 @@ fn a_root_that_does_not_exist_is_a_tool_error() {
     let o = mailguide(&["check", "--root", "/nonexistent/mailguide-site"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The case: `secruity: tls` in a provider, and a page that links to the provider's
+/// pages. The cause (the provider's load error) is told first; the broken links come after it
+/// and say that they follow from it.
+#[test]
+fn a_provider_that_does_not_load_is_told_before_the_links_that_follow_from_it() {
+    let text = std::fs::read_to_string(repo().join("tests/sites/minimal").join(PROVIDER)).unwrap();
+    let site = site_with(
+        PROVIDER,
+        &text.replacen("      security: tls", "      secruity: tls", 1),
+    );
+    std::fs::write(
+        site.path().join("content/pages/about.md"),
+        "---\ntitle: About\n---\nSee the [Example settings](/example/) and the [SimpleMail guide](/example/simplemail/).\n",
+    )
+    .unwrap();
+    let (code, diags) = check_json(site.path());
+    assert_eq!(code, 1);
+    let order: Vec<(&str, &str)> = diags
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("yaml-unknown-key", PROVIDER),
+            ("link-broken", "content/pages/about.md"),
+            ("link-broken", "content/pages/about.md"),
+        ],
+        "{diags:#?}"
+    );
+    assert_eq!(diags[0]["line"], 10);
+    for link in &diags[1..] {
+        assert_eq!(link["follows_from"], "content/providers/example.yaml:10", "{link}");
+    }
+    insta::assert_snapshot!(human(site.path()));
+}
+
+/// A client file that does not load leaves out its guide and its pages: the guide and the links
+/// to those pages say what they follow from, and the references to the client are not reported
+/// as unknown.
+#[test]
+fn a_client_that_does_not_load_is_the_one_cause_of_what_follows() {
+    let text = std::fs::read_to_string(repo().join("tests/sites/minimal/content/clients/simplemail.yaml")).unwrap();
+    let site = site_with("content/clients/simplemail.yaml", &text.replacen("name:", "nmae:", 1));
+    std::fs::write(
+        site.path().join("content/pages/about.md"),
+        "---\ntitle: About\n---\nRead the [SimpleMail page](/clients/simplemail/).\n",
+    )
+    .unwrap();
+    let (_, diags) = check_json(site.path());
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(
+        codes,
+        ["yaml-unknown-key", "guide-without-client", "link-broken"],
+        "{diags:#?}"
+    );
+    for d in &diags[1..] {
+        assert_eq!(d["follows_from"], "content/clients/simplemail.yaml:1", "{d}");
+    }
+}

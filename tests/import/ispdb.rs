@@ -237,14 +237,7 @@ fn a_provider_without_smtp_says_so_and_its_site_builds() {
 
     // The reader sees the fact on the provider page.
     let out = site.path().join("public");
-    let built = mailguide::build_site(&mailguide::BuildOptions {
-        root: site.path().to_path_buf(),
-        output: Some(out.clone()),
-        base_url: None,
-        deny_warnings: false,
-        list_changes: false,
-        today: None,
-    });
+    let built = mailguide::build_site(&mailguide::BuildOptions::new(site.path(), Some(out.clone())));
     assert!(built.is_ok(), "the site builds with the imported provider");
     let doc = common::page(&out, "receive-only-example/index.html");
     let missing: Vec<String> = doc

@@ -6,9 +6,12 @@ use crate::common;
 use common::*;
 use std::path::Path;
 
+/// Builds a copy of the fixture: inside this repository it would take its `<lastmod>` dates from
+/// the repository's history, which differs between a full and a shallow clone.
 fn build_minimal() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = repo().join("tests/sites/minimal");
+    let root = dir.path().join("site");
+    copy_tree(&repo().join("tests/sites/minimal"), &root);
     let out = dir.path().join("public");
     let o = build(&root, &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -89,7 +89,16 @@ fn paired_port(ports: &[&PortMention], breaks: &[usize], start: usize, end: usiz
     pick.map(|k| ports[k].port)
 }
 
-pub(super) fn check_segment(site: &Site, known: &Known, piece: &Piece, seg: &Segment, out: &mut Vec<Diagnostic>) {
+/// Checks one segment. `lead` is what the text's lead names ([`super::scan::subjects`]), for
+/// a segment that names no server of its own.
+pub(super) fn check_segment(
+    site: &Site,
+    known: &Known,
+    piece: &Piece,
+    seg: &Segment,
+    lead: &[HostRef],
+    out: &mut Vec<Diagnostic>,
+) {
     let noun = piece.kind.noun();
     let text = &piece.text;
     // Assign ports and security words to hosts.
@@ -232,6 +241,41 @@ pub(super) fn check_segment(site: &Site, known: &Known, piece: &Piece, seg: &Seg
         return;
     }
 
+    // Neither a host nor a protocol word: the segment answers its lead ("Which port does ExHost
+    // use for sending?" – "Use port 465 with SSL/TLS.").
+    if seg.hosts.is_empty()
+        && piece.kind != Kind::ProviderNotes
+        && !lead.is_empty()
+        && let Some((servers, name)) = lead_servers(known, piece, lead)
+    {
+        let mut found = Vec::new();
+        let host = HostName::Protocol(&name);
+        check_facts(
+            &known.vocab.phrases,
+            piece,
+            &servers,
+            &host,
+            &loose_ports,
+            &seg.secs.iter().collect::<Vec<_>>(),
+            &seg.breaks,
+            &mut found,
+        );
+        if let Some(lead) = &piece.lead {
+            let words: Vec<&str> = lead.text.split_whitespace().collect();
+            // A long symptom is named by its first words.
+            let said = if words.len() > 14 {
+                format!("{} …", words[..12].join(" "))
+            } else {
+                words.join(" ")
+            };
+            for d in &mut found {
+                d.note = Some(format!("read with its {}: \"{}\"", lead.what, said));
+            }
+        }
+        out.extend(found);
+        return;
+    }
+
     // Ports with no host in their segment: a repeat of the provider's data is still a repeat.
     if let Some(p) = piece.provider
         && piece.kind != Kind::ProviderNotes
@@ -262,6 +306,54 @@ pub(super) fn check_segment(site: &Site, known: &Known, piece: &Piece, seg: &Seg
             }
         }
     }
+}
+
+/// The servers a text's lead names, and how a message names them: literal hosts (of the text's
+/// provider, when it has one), or the text's provider's servers of the protocols it names.
+/// `None` when they name no server of the data.
+fn lead_servers<'a>(known: &Known<'a>, piece: &Piece<'a>, lead: &[HostRef]) -> Option<(Vec<Found<'a>>, String)> {
+    let mut servers: Vec<Found> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for subject in lead {
+        let (found, name) = match subject {
+            HostRef::Literal(host) => {
+                let all = found(known, known.hosts.get(host).map(Vec::as_slice).unwrap_or(&[]));
+                let own: Vec<Found> = match piece.provider {
+                    Some(p) => all.into_iter().filter(|f| std::ptr::eq(f.provider, p)).collect(),
+                    None => all,
+                };
+                (own, host.clone())
+            }
+            HostRef::Var(var) => {
+                let Some(p) = piece.provider else { continue };
+                let Some(first) = var_server(p, var) else { continue };
+                let all: Vec<Found> = p
+                    .servers(first.protocol)
+                    .iter()
+                    .enumerate()
+                    .map(|(index, server)| Found {
+                        provider: p,
+                        protocol: first.protocol,
+                        index,
+                        server,
+                    })
+                    .collect();
+                (all, first.protocol.name().to_string())
+            }
+        };
+        if found.is_empty() {
+            continue;
+        }
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        for f in found {
+            if !servers.iter().any(|s| std::ptr::eq(s.server, f.server)) {
+                servers.push(f);
+            }
+        }
+    }
+    (!servers.is_empty()).then(|| (servers, names.join(" or ")))
 }
 
 /// How a text reads a security word: the values it can mean, and whether it is the client's own

@@ -21,6 +21,10 @@
 //! - Within a segment, each port and security word belongs to the host before it, unless a
 //!   clause break (`,` `;` `—` "and" ...) separates it from that host and none separates it from
 //!   the next one ("port 993 on imap.x and port 587 on smtp.x").
+//! - A segment that names neither a host nor a protocol is about what the text's lead asks or
+//!   tells about ([`crate::check::text::Piece::lead`]): a FAQ answer's question, a
+//!   troubleshooting fix's title and symptom ("Which port does ExHost use for sending?" makes
+//!   "Use port 465" a statement about ExHost's SMTP server).
 //! - The provider is the text's own (its folder, `provider:` field, or the provider file it is
 //!   in); a generic client guide or free page talks about the provider whose host it names.
 //! - Security words are read in the words of the text's client: "SSL on" is the iPhone's word for
@@ -62,8 +66,12 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             }
         }
         let segments = scan(&piece.text.body, &known.vocab);
+        let lead = match &piece.lead {
+            Some(lead) if !segments.is_empty() => scan::subjects(&lead.text, &known.vocab),
+            _ => vec![],
+        };
         for seg in &segments {
-            check_segment(site, &known, piece, seg, &mut out);
+            check_segment(site, &known, piece, seg, &lead, &mut out);
         }
     }
     out

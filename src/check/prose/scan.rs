@@ -378,6 +378,43 @@ fn matches_at(tokens: &[Token], i: usize, phrase: &[String]) -> bool {
 
 /// Reads a text into segments of facts.
 pub(super) fn scan(body: &str, vocab: &Vocab) -> Vec<Segment> {
+    let mut segments = read(body, vocab);
+    for seg in &mut segments {
+        // A registered port number only counts next to a host.
+        if seg.hosts.is_empty() {
+            seg.ports.retain(|p| !p.bare);
+        }
+    }
+    segments.retain(|s| !s.hosts.is_empty() || !s.ports.is_empty() || !s.secs.is_empty());
+    for seg in &mut segments {
+        if !seg.hosts.is_empty() {
+            seg.protos.clear();
+        }
+    }
+    segments
+}
+
+/// What a text asks or tells about, for the text it introduces: the servers it names, or else
+/// its protocol words. "Which port does ExHost use for sending?" is about SMTP, so its answer,
+/// "Use port 465", is read as being about SMTP too.
+pub(super) fn subjects(body: &str, vocab: &Vocab) -> Vec<HostRef> {
+    let segments = read(body, vocab);
+    let mut hosts: Vec<HostRef> = Vec::new();
+    let mut protos: Vec<HostRef> = Vec::new();
+    for seg in segments {
+        for (found, into) in [(seg.hosts, &mut hosts), (seg.protos, &mut protos)] {
+            for m in found {
+                if !into.contains(&m.host) {
+                    into.push(m.host);
+                }
+            }
+        }
+    }
+    if hosts.is_empty() { protos } else { hosts }
+}
+
+/// Every segment of a text with every mention, before [`scan`] keeps what counts.
+fn read(body: &str, vocab: &Vocab) -> Vec<Segment> {
     let tokens = tokenize(body);
     let mut segments = vec![Segment::default()];
     // Index of the token after the last "port" keyword or port, for lists ("ports 993 and 995").
@@ -535,18 +572,6 @@ pub(super) fn scan(body: &str, vocab: &Vocab) -> Vec<Segment> {
                 i += 1;
                 continue;
             }
-        }
-    }
-    for seg in &mut segments {
-        // A registered port number only counts next to a host.
-        if seg.hosts.is_empty() {
-            seg.ports.retain(|p| !p.bare);
-        }
-    }
-    segments.retain(|s| !s.hosts.is_empty() || !s.ports.is_empty() || !s.secs.is_empty());
-    for seg in &mut segments {
-        if !seg.hosts.is_empty() {
-            seg.protos.clear();
         }
     }
     segments

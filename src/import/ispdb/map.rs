@@ -225,6 +225,7 @@ fn provider(el: &Element, notes: &mut Vec<Note>) -> ConvertedProvider {
     let data = ProviderData {
         short_name: short_name.filter(|s| !s.is_empty() && *s != name),
         name,
+        draft: false,
         domains,
         open_domains: false,
         help_url: None,
