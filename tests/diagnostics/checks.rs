@@ -201,6 +201,7 @@ fixtures! {
     url_scheme => "url-scheme",
     value_empty => "value-empty",
     yaml_bad_value => "yaml-bad-value",
+    yaml_duplicate_key => "yaml-duplicate-key",
     yaml_empty => "yaml-empty",
     yaml_missing_key => "yaml-missing-key",
     yaml_syntax => "yaml-syntax",
