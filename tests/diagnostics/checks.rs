@@ -157,6 +157,7 @@ fixtures! {
     link_anchor => "link-anchor",
     link_broken => "link-broken",
     markdown_front_matter => "markdown-front-matter",
+    page_too_large => "page-too-large",
     password_kind_auth => "password-kind-auth",
     path_collision => "path-collision",
     port_protocol => "port-protocol",
