@@ -147,7 +147,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code: code.to_string(),
-            message: message.into(),
+            message: shown(message.into()),
             location: None,
             help: None,
             note: None,
@@ -190,12 +190,12 @@ impl Diagnostic {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(shown(help.into()));
         self
     }
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
+        self.note = Some(shown(note.into()));
         self
     }
 
@@ -243,7 +243,7 @@ impl Diagnostic {
             );
             if let Some(text) = line_text {
                 let bar = paint("1;34", "|");
-                let (text, column) = excerpt(&text, loc.column);
+                let (text, column, len) = excerpt(&text, loc.column, loc.len);
                 let _ = writeln!(out, "{gutter} {bar}");
                 let _ = writeln!(out, "{} {bar} {}", paint("1;34", &loc.line.to_string()), text);
                 // Columns count characters; keep tabs so the caret lines up under them.
@@ -253,7 +253,7 @@ impl Diagnostic {
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let avail = text.chars().count().saturating_sub(column - 1).max(1);
-                let carets = "^".repeat(loc.len.min(avail));
+                let carets = "^".repeat(len.min(avail));
                 let _ = writeln!(out, "{gutter} {bar} {pad}{}", paint(sev_color, &carets));
             }
         }
@@ -273,33 +273,109 @@ impl Diagnostic {
 /// The longest source line a report shows whole, in characters.
 const SHOWN_LINE: usize = 160;
 
-/// The part of a source line a report shows, and the column of `column` in it. A line longer
-/// than [`SHOWN_LINE`] (a 10 MB line of a generated or hostile file) is cut to a window around
-/// the column with `…` on the cut sides, so a report stays small whatever the file holds.
-/// Control characters are shown as `�`: a raw ESC from a file would drive the editor's terminal.
-/// So are bidirectional embeddings and overrides (U+202A to U+202E), which would reverse the rest
-/// of the line on the terminal and hide the very fault the report points at.
-fn excerpt(text: &str, column: usize) -> (String, usize) {
-    let clean = |c: char| {
-        if (c.is_control() && c != '\t') || ('\u{202A}'..='\u{202E}').contains(&c) {
-            '\u{fffd}'
-        } else {
-            c
-        }
-    };
+/// The longest message, help or note a diagnostic keeps, in characters. Messages quote the value
+/// at fault (`the IMAP host `...``): a 10 MB value would otherwise be echoed whole, into the
+/// terminal and the JSON report alike.
+const SHOWN_TEXT: usize = 400;
+
+/// Whether a report writes `c` as an escape (`\u{1b}`) rather than raw: a control character
+/// (other than tab and newline) from a file would drive the editor's terminal (ESC starts a
+/// terminal command), and a bidirectional embedding, override or isolate would reverse the text
+/// after it and hide the very fault the report points at.
+pub fn unsafe_to_print(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n'))
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Appends `c` as a report shows it: itself, or `\u{1b}` for a character [`unsafe_to_print`].
+/// Returns how many characters that took.
+fn push_shown(out: &mut String, c: char) -> usize {
+    if unsafe_to_print(c) {
+        let before = out.len();
+        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        // The escape is ASCII: its bytes are its characters.
+        out.len() - before
+    } else {
+        out.push(c);
+        1
+    }
+}
+
+/// A message, help or note as a diagnostic keeps it: characters [`unsafe_to_print`] escaped, and
+/// cut in the middle (`…`) when longer than [`SHOWN_TEXT`], keeping its start and its end.
+fn shown(text: String) -> String {
     let count = text.chars().count();
-    if count <= SHOWN_LINE {
-        return (text.chars().map(clean).collect(), column);
+    if count <= SHOWN_TEXT && !text.chars().any(unsafe_to_print) {
+        return text;
     }
-    let start = column
-        .saturating_sub(SHOWN_LINE / 3)
-        .min(count.saturating_sub(SHOWN_LINE));
-    let mut shown: String = if start > 0 { "…".into() } else { String::new() };
-    shown.extend(text.chars().skip(start).take(SHOWN_LINE).map(clean));
+    let mut out = String::new();
+    let (head, tail) = if count > SHOWN_TEXT {
+        (SHOWN_TEXT / 2, SHOWN_TEXT / 2 - 1)
+    } else {
+        (count, 0)
+    };
+    for c in text.chars().take(head) {
+        push_shown(&mut out, c);
+    }
+    if tail > 0 {
+        out.push('…');
+        for c in text.chars().skip(count - tail) {
+            push_shown(&mut out, c);
+        }
+    }
+    out
+}
+
+/// The part of a source line a report shows, the column of `column` in it and how many shown
+/// characters the `len` characters from there take. A line longer than [`SHOWN_LINE`] (a 10 MB
+/// line of a generated or hostile file) is cut to a window around the column with `…` on the cut
+/// sides, so a report stays small whatever the file holds. Characters [`unsafe_to_print`] are
+/// shown as escapes (`\u{1b}`), and the caret lines up under the escape.
+fn excerpt(text: &str, column: usize, len: usize) -> (String, usize, usize) {
+    let count = text.chars().count();
+    let start = if count <= SHOWN_LINE {
+        0
+    } else {
+        column
+            .saturating_sub(SHOWN_LINE / 3)
+            .min(count.saturating_sub(SHOWN_LINE))
+    };
+    let mut out: String = if start > 0 { "…".into() } else { String::new() };
+    // Shown characters before the fault, and within its span.
+    let (mut before, mut within) = (usize::from(start > 0), 0);
+    for (i, c) in text.chars().enumerate().skip(start).take(SHOWN_LINE) {
+        let added = push_shown(&mut out, c);
+        if i + 1 < column {
+            before += added;
+        } else if i + 1 < column + len {
+            within += added;
+        }
+    }
     if start + SHOWN_LINE < count {
-        shown.push('…');
+        out.push('…');
     }
-    (shown, column - start + usize::from(start > 0))
+    (out, before + 1, within.max(1))
+}
+
+/// How a report names a character it must not print: `U+001B (ESC)`, so a reader can tell which
+/// it is without the character reaching the terminal.
+pub fn describe_char(c: char) -> String {
+    let name = match c {
+        '\0' => " (NUL)",
+        '\u{1b}' => " (ESC)",
+        '\u{0c}' => " (form feed)",
+        '\u{7f}' => " (DEL)",
+        '\t' => " (tab)",
+        '\n' => " (newline)",
+        '\u{202A}' => " (LEFT-TO-RIGHT EMBEDDING)",
+        '\u{202B}' => " (RIGHT-TO-LEFT EMBEDDING)",
+        '\u{202C}' => " (POP DIRECTIONAL FORMATTING)",
+        '\u{202D}' => " (LEFT-TO-RIGHT OVERRIDE)",
+        '\u{202E}' => " (RIGHT-TO-LEFT OVERRIDE)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", c as u32)
 }
 
 /// Names the first `shown` items and counts the rest: `a, b and 3 more`. Findings that apply to
@@ -471,5 +547,29 @@ mod tests {
                 .render_human(&HashMap::new(), false)
                 .contains("= note: follows from the error in")
         );
+    }
+
+    #[test]
+    fn messages_escape_what_a_terminal_would_run_and_keep_their_ends_when_cut() {
+        let d = Diagnostic::error("x", "the host `a\u{1b}[2Jb\u{202e}c`").help("tab\tand\nnewline stay");
+        assert_eq!(d.message, "the host `a\\u{1b}[2Jb\\u{202e}c`");
+        assert_eq!(d.help.as_deref(), Some("tab\tand\nnewline stay"));
+        let long = format!("the host `{}` is not valid", "t".repeat(1_000_000));
+        let d = Diagnostic::error("x", long);
+        assert_eq!(d.message.chars().count(), SHOWN_TEXT);
+        assert!(d.message.starts_with("the host `ttt") && d.message.ends_with("ttt` is not valid"));
+    }
+
+    #[test]
+    fn the_source_line_shows_escapes_with_the_caret_under_them() {
+        let d = Diagnostic::error("x", "m").at(Location::new("f", 1, 4).with_len(1));
+        let sources = HashMap::from([("f".to_string(), "ab \u{1b}[31m c\n".to_string())]);
+        let shown = d.render_human(&sources, false);
+        assert!(shown.contains("1 | ab \\u{1b}[31m c\n  |    ^^^^^^\n"), "{shown}");
+        // A long line: a window, the caret still under the fault.
+        let line = format!("{}\u{7}{}", "x".repeat(5_000), "y".repeat(5_000));
+        let (text, column, len) = excerpt(&line, 5_001, 1);
+        assert!(text.chars().count() < SHOWN_LINE + 10);
+        assert_eq!(text.chars().skip(column - 1).take(len).collect::<String>(), "\\u{7}");
     }
 }

@@ -13,7 +13,7 @@
 //! URL...) a tab or a newline is refused too: it would end up inside the value a mail app uses.
 
 use super::Context;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, describe_char as describe};
 use crate::model::Source;
 use std::collections::BTreeSet;
 use yaml_rust2::parser::{Event, Parser};
@@ -66,25 +66,6 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
 /// return (C0, DEL, C1), or an embedding or override.
 fn refused(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{202A}'..='\u{202E}').contains(&c)
-}
-
-/// How a reader of the report can tell which character it is.
-fn describe(c: char) -> String {
-    let name = match c {
-        '\0' => " (NUL)",
-        '\u{1b}' => " (ESC)",
-        '\u{0c}' => " (form feed)",
-        '\u{7f}' => " (DEL)",
-        '\t' => " (tab)",
-        '\n' => " (newline)",
-        '\u{202A}' => " (LEFT-TO-RIGHT EMBEDDING)",
-        '\u{202B}' => " (RIGHT-TO-LEFT EMBEDDING)",
-        '\u{202C}' => " (POP DIRECTIONAL FORMATTING)",
-        '\u{202D}' => " (LEFT-TO-RIGHT OVERRIDE)",
-        '\u{202E}' => " (RIGHT-TO-LEFT OVERRIDE)",
-        _ => "",
-    };
-    format!("U+{:04X}{name}", c as u32)
 }
 
 fn help(c: char) -> &'static str {

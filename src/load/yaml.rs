@@ -8,6 +8,7 @@
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{Span, Spans};
+use rustc_hash::FxHashMap;
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -19,10 +20,31 @@ pub fn spans_of(text: &str) -> Spans {
 }
 
 /// One open collection while spans are recorded: for a mapping, the path of the pending key's
-/// value; for a sequence, the next index.
+/// value and where each of its keys stands; for a sequence, the next index.
 enum Frame {
-    Map { path: String, key: Option<String> },
-    Seq { path: String, next: usize },
+    Map {
+        path: String,
+        key: Option<String>,
+        /// The mapping's keys so far, with their line and column: a key written twice is found
+        /// here, at its own place (serde_yaml reports it at the mapping, or at the file's start).
+        keys: FxHashMap<String, (usize, usize)>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
+}
+
+/// A key written twice in one mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Duplicate {
+    key: String,
+    /// The path of the mapping (empty at the top of the file).
+    within: String,
+    /// Line and column of the first occurrence.
+    first: (usize, usize),
+    /// Where the second occurrence stands.
+    again: Span,
 }
 
 /// Records spans event by event.
@@ -30,6 +52,8 @@ enum Frame {
 struct Recorder {
     spans: Spans,
     stack: Vec<Frame>,
+    /// The first key found twice in a mapping.
+    duplicate: Option<Duplicate>,
 }
 
 impl Recorder {
@@ -52,19 +76,30 @@ impl Recorder {
         match event {
             Event::Scalar(value, style, ..) => {
                 // A scalar in key position is a key; anything else is a value.
-                if let Some(Frame::Map { path, key }) = self.stack.last_mut()
+                if let Some(Frame::Map { path, key, keys }) = self.stack.last_mut()
                     && key.is_none()
                 {
                     let value_path = join(path, value, "");
-                    self.spans.record(
-                        join(path, value, "#key"),
-                        Span {
-                            line,
-                            column,
-                            len: value.chars().count(),
-                            block: false,
-                        },
-                    );
+                    let span = Span {
+                        line,
+                        column,
+                        len: value.chars().count(),
+                        block: false,
+                    };
+                    match keys.get(value.as_str()) {
+                        Some(&first) => {
+                            self.duplicate.get_or_insert_with(|| Duplicate {
+                                key: value.clone(),
+                                within: path.clone(),
+                                first,
+                                again: span,
+                            });
+                        }
+                        None => {
+                            keys.insert(value.clone(), (line, column));
+                        }
+                    }
+                    self.spans.record(join(path, value, "#key"), span);
                     *key = Some(value_path);
                     return;
                 }
@@ -100,7 +135,11 @@ impl Recorder {
                     },
                 );
                 self.stack.push(if is_map {
-                    Frame::Map { path, key: None }
+                    Frame::Map {
+                        path,
+                        key: None,
+                        keys: FxHashMap::default(),
+                    }
                 } else {
                     Frame::Seq { path, next: 0 }
                 });
@@ -128,20 +167,30 @@ fn join(path: &str, key: &str, suffix: &str) -> String {
     p
 }
 
-/// A text read by the event parser: its spans, and where it was nested too deep.
+/// A text read by the event parser: its spans, and the faults found on the way, each at its own
+/// place (serde_yaml reports a duplicate key at its mapping and a second document at the start of
+/// the file).
+#[derive(Default)]
 struct Read {
     spans: Spans,
     /// Where a collection opened deeper than the limit, and how deep it was: reading stopped there.
     too_deep: Option<(Marker, usize)>,
+    /// The first key written twice in a mapping.
+    duplicate: Option<Duplicate>,
+    /// Where a second document starts (its `---`): reading stopped there.
+    second_document: Option<Marker>,
 }
 
 /// Reads `text` event by event, stopping at the first collection nested deeper than
 /// `max_depth`: nothing later (the typed data, serde_yaml's fallback, whose scanner is quadratic
-/// in the depth) sees such a text, so deep nesting costs one pass up to the limit.
+/// in the depth) sees such a text, so deep nesting costs one pass up to the limit. Reading also
+/// stops where a second document starts: a content file is one document, and the second one's
+/// keys are not the first one's duplicates.
 fn read(text: &str, max_depth: usize) -> Read {
     let mut recorder = Recorder::default();
     let mut parser = Parser::new_from_str(text);
     let mut depth = 0usize;
+    let mut documents = 0usize;
     loop {
         let (event, mark) = match parser.next_token() {
             Ok(pair) => pair,
@@ -152,8 +201,8 @@ fn read(text: &str, max_depth: usize) -> Read {
                 // minute over 100,000 levels).
                 let too_deep = (e.info() == "recursion limit exceeded").then(|| (*e.marker(), 256));
                 return Read {
-                    spans: recorder.spans,
                     too_deep,
+                    ..Read::from(recorder)
                 };
             }
         };
@@ -162,8 +211,17 @@ fn read(text: &str, max_depth: usize) -> Read {
                 depth += 1;
                 if depth > max_depth {
                     return Read {
-                        spans: recorder.spans,
                         too_deep: Some((mark, depth)),
+                        ..Read::from(recorder)
+                    };
+                }
+            }
+            Event::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    return Read {
+                        second_document: Some(mark),
+                        ..Read::from(recorder)
                     };
                 }
             }
@@ -176,9 +234,16 @@ fn read(text: &str, max_depth: usize) -> Read {
             break;
         }
     }
-    Read {
-        spans: recorder.spans,
-        too_deep: None,
+    Read::from(recorder)
+}
+
+impl From<Recorder> for Read {
+    fn from(recorder: Recorder) -> Read {
+        Read {
+            spans: recorder.spans,
+            duplicate: recorder.duplicate,
+            ..Read::default()
+        }
     }
 }
 
@@ -189,8 +254,9 @@ pub fn parse_with_spans<T: DeserializeOwned>(
     text: &str,
     max_depth: usize,
 ) -> (Spans, Result<T, Diagnostic>) {
-    let read = read(text, max_depth);
-    (read.spans, finish(file, text, 0, read.too_deep, max_depth))
+    let mut read = read(text, max_depth);
+    let spans = std::mem::take(&mut read.spans);
+    (spans, finish(file, text, 0, read, max_depth))
 }
 
 /// Parses `text` (from `file`) into `T`, turning serde_yaml's error into a diagnostic with the
@@ -202,16 +268,17 @@ pub fn parse<T: DeserializeOwned>(
     max_depth: usize,
 ) -> Result<T, Diagnostic> {
     let read = read(text, max_depth);
-    finish(file, text, line_offset, read.too_deep, max_depth)
+    finish(file, text, line_offset, read, max_depth)
 }
 
-/// An empty file and one nested too deep are refused here, before serde_yaml (which would read
-/// an empty file as a null and report a missing key, and whose scanner is quadratic in depth).
+/// An empty file, one nested too deep, a key written twice and a second document are refused
+/// here, before serde_yaml (which would read an empty file as a null and report a missing key,
+/// whose scanner is quadratic in depth, and which reports the other two at the wrong place).
 fn finish<T: DeserializeOwned>(
     file: &str,
     text: &str,
     line_offset: usize,
-    too_deep: Option<(Marker, usize)>,
+    read: Read,
     max_depth: usize,
 ) -> Result<T, Diagnostic> {
     if text.trim().is_empty() {
@@ -219,7 +286,7 @@ fn finish<T: DeserializeOwned>(
             .at(Location::new(file, line_offset + 1, 1))
             .help("write the file's keys; see docs/content.md for an example of every file kind"));
     }
-    if let Some((mark, depth)) = too_deep {
+    if let Some((mark, depth)) = read.too_deep {
         let how_deep = if depth > max_depth + 1 {
             format!("at least {depth} deep here (the limit is {max_depth})")
         } else {
@@ -234,7 +301,62 @@ fn finish<T: DeserializeOwned>(
                 )),
         );
     }
-    serde_yaml::from_str::<T>(text).map_err(|err| to_diagnostic(file, text, line_offset, &err))
+    if let Some(d) = read.duplicate {
+        let within = if d.within.is_empty() {
+            String::new()
+        } else {
+            format!(" in `{}`", d.within)
+        };
+        return Err(Diagnostic::error(
+            "yaml-duplicate-key",
+            format!("the key `{}` is written twice{within}", d.key),
+        )
+        .at(Location::new(file, d.again.line + line_offset, d.again.column).with_len(d.again.len))
+        .help(format!(
+            "`{}` first appears at line {}, column {}; keep one of the two (a YAML mapping holds each key once)",
+            d.key,
+            d.first.0 + line_offset,
+            d.first.1
+        )));
+    }
+    if let Some(mark) = read.second_document {
+        return Err(Diagnostic::error(
+            "yaml-syntax",
+            "a second YAML document starts here: a content file holds one",
+        )
+        .at(Location::new(file, mark.line() + line_offset, mark.col() + 1).with_len(3))
+        .help(
+            "remove this `---` line if what follows belongs to the document above, or move what follows into \
+             a file of its own",
+        ));
+    }
+    serde_yaml::from_str::<T>(text).map_err(|err| {
+        control_character(file, text, line_offset, &err).unwrap_or_else(|| to_diagnostic(file, text, line_offset, &err))
+    })
+}
+
+/// serde_yaml's "control characters are not allowed" names no line (it says the start of the
+/// file): the first character YAML cannot hold raw, found in the text, at its line and column.
+/// The same code as the rule for loaded files ([`crate::check`]'s `text-control-character`).
+fn control_character(file: &str, text: &str, line_offset: usize, err: &serde_yaml::Error) -> Option<Diagnostic> {
+    if !err.to_string().starts_with("control characters are not allowed") {
+        return None;
+    }
+    // What libyaml's reader accepts (YAML 1.1's printable characters).
+    let printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+            || c >= '\u{10000}'
+    };
+    let (offset, c) = text.char_indices().find(|&(_, c)| !printable(c))?;
+    let (line, column) = crate::model::LineIndex::new(text).position(text, offset);
+    Some(
+        Diagnostic::error(
+            "text-control-character",
+            format!("{} in the text", crate::diagnostics::describe_char(c)),
+        )
+        .at(Location::new(file, line + line_offset, column))
+        .help("remove it: it is invisible in an editor, and a YAML file cannot hold it as it is"),
+    )
 }
 
 fn to_diagnostic(file: &str, text: &str, line_offset: usize, err: &serde_yaml::Error) -> Diagnostic {
@@ -338,6 +460,32 @@ mod tests {
             Some((4, 7))
         );
         assert!(spans.get("list[0]").unwrap().block);
+    }
+
+    /// Only a key written twice in one mapping is a duplicate: the same key in sibling mappings,
+    /// in items of a list, in a nested mapping or inside a mapping used as a key is not.
+    #[test]
+    fn duplicates_are_keys_twice_in_one_mapping() {
+        let fine = "a: 1\nb: {a: 2, c: {a: 3}}\nl:\n  - a: 4\n  - a: 5\n? {a: 6}\n: 7\n";
+        assert_eq!(read(fine, 64).duplicate, None);
+        let twice = "a: 1\nb:\n  - x: 1\n    c: 2\n    x: 3\n";
+        let d = read(twice, 64).duplicate.expect("a duplicate");
+        assert_eq!((d.key.as_str(), d.within.as_str(), d.first), ("x", "b[0]", (3, 5)));
+        assert_eq!((d.again.line, d.again.column), (5, 5));
+    }
+
+    /// In front matter the lines count from the Markdown file's first line.
+    #[test]
+    fn faults_found_while_reading_are_at_their_place_in_front_matter_too() {
+        let d = parse::<serde_yaml::Value>("g.md", "title: A\ntitle: B\n", 1, 64).unwrap_err();
+        assert_eq!(d.code, "yaml-duplicate-key");
+        assert_eq!(d.location.as_ref().map(|l| (l.line, l.column)), Some((3, 1)));
+        assert!(d.help.unwrap_or_default().contains("line 2, column 1"));
+        let d = parse::<serde_yaml::Value>("g.md", "title: A\nx: \"a\u{1b}b\"\n", 1, 64).unwrap_err();
+        assert_eq!(d.code, "text-control-character");
+        assert_eq!(d.location.as_ref().map(|l| (l.line, l.column)), Some((3, 6)));
+        let d = parse::<serde_yaml::Value>("p.yaml", "a: 1\n---\n", 0, 64).unwrap_err();
+        assert_eq!(d.location.as_ref().map(|l| (l.line, l.column)), Some((2, 1)));
     }
 
     #[test]

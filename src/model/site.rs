@@ -35,7 +35,7 @@ pub struct SiteConfig {
     /// How pages are minified: `whitespace` (the default), `full` or `off`.
     #[serde(default)]
     pub minify: Minify,
-    /// Bounds on the work one content file may ask for (see `docs/guarantees.md`).
+    /// Bounds on the work one content file or page may ask for (see `docs/guarantees.md`).
     #[serde(default)]
     pub limits: Limits,
     /// The hosts the site is published on, for the response headers they need (see
@@ -85,10 +85,12 @@ fn default_deploy() -> Vec<Host> {
     vec![Host::Netlify]
 }
 
-/// Bounds on what one content file may ask of the loader (`limits:` in site.yaml), so that a
-/// careless or hostile file is a clear error instead of a build that never ends: a YAML parser
-/// given 100,000 nested `[` spent a minute on them. The defaults are far above what real content
-/// needs (the 5,000-provider benchmark nests 6 deep and its largest file is under 1 MB).
+/// Bounds on what one content file may ask of the loader and one page of the renderer (`limits:`
+/// in site.yaml), so that a careless or hostile file is a clear error instead of a build that
+/// never ends or a page no reader can load: a YAML parser given 100,000 nested `[` spent a minute
+/// on them. The defaults are far above what real content needs (the 5,000-provider benchmark
+/// nests 6 deep, its largest file is under 1 MB and its largest page, the FAQ with every
+/// provider's questions, is 10.5 MB as rendered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
@@ -96,6 +98,9 @@ pub struct Limits {
     pub yaml_depth: usize,
     /// The largest content file, in bytes (default 16 MiB).
     pub file_bytes: u64,
+    /// The largest page, in bytes as rendered, before minifying (default 32 MiB). Checked when
+    /// each page is rendered, so by `build` and `serve`; `check` renders no pages.
+    pub page_bytes: u64,
 }
 
 impl Default for Limits {
@@ -103,6 +108,7 @@ impl Default for Limits {
         Limits {
             yaml_depth: 64,
             file_bytes: 16 * 1024 * 1024,
+            page_bytes: 32 * 1024 * 1024,
         }
     }
 }

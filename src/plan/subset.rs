@@ -113,6 +113,11 @@ pub fn refusals(text: &str) -> Vec<Refusal> {
                     raw = keyword != "endraw";
                     continue;
                 }
+                // `{% <step n=1> %}...{% </step> %}`: a component called with a body.
+                if inner.starts_with('<') {
+                    out.push(refuse("components are not allowed in content".into()));
+                    continue;
+                }
                 if !TAGS.contains(&keyword) {
                     out.push(refuse(format!("`{{% {keyword} %}}` is not allowed in content")));
                     continue;
@@ -335,6 +340,7 @@ mod tests {
                 "`{% macro %}` is not allowed in content",
             ),
             ("{{ <Card /> }}", "components are not allowed in content"),
+            ("{% <card> %}x{% </card> %}", "components are not allowed in content"),
             (
                 "{{ x | indent(width=99999999) }}",
                 "the filter `indent` is not allowed in content",

@@ -10,8 +10,8 @@ pub mod jsonld;
 pub mod theme;
 pub mod views;
 
-use crate::diagnostics::Diagnostic;
-use crate::model::{Client, GuideOverride, Provider, Site};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::model::{Client, GuideOverride, Provider, Site, Source};
 use crate::plan::files::{OutputFile, ProviderExtras};
 use crate::plan::markdown;
 use crate::plan::prose::{self, Prose};
@@ -143,9 +143,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Renders a page with `template`. `sources` are the content files the page is made from: a
+    /// page over `limits.page_bytes` is reported at the one with the most text, naming them all.
     fn page(
         &self,
         template: &str,
+        sources: &[&Source],
         meta: PageMeta,
         fill: impl FnOnce(&mut tera::Context),
     ) -> Result<OutputFile, Diagnostic> {
@@ -155,7 +158,28 @@ impl<'a> Renderer<'a> {
         ctx.insert("search_index", &self.opts.search_url);
         fill(&mut ctx);
         // Most pages are 10 to 20 KB.
-        Ok(OutputFile::new(path, self.theme.render(template, &ctx, 24 * 1024)?))
+        let html = self.theme.render(template, &ctx, 24 * 1024)?;
+        let limit = self.site.config.limits.page_bytes;
+        if html.len() as u64 > limit {
+            let sources = if sources.is_empty() {
+                &[&self.site.config_source][..]
+            } else {
+                sources
+            };
+            return Err(page_too_large(sources, &meta.url, html.len(), limit));
+        }
+        Ok(OutputFile::new(path, html))
+    }
+
+    /// The files a list page (FAQ, troubleshooting) is made from, each once.
+    fn files_of<T>(entries: &'a [crate::model::Entry<T>]) -> Vec<&'a Source> {
+        let mut files: Vec<&Source> = Vec::new();
+        for e in entries {
+            if !files.iter().any(|f| f.path == e.source.path) {
+                files.push(&e.source);
+            }
+        }
+        files
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
@@ -181,7 +205,7 @@ impl<'a> Renderer<'a> {
             vec![jsonld::website(&cfg.title, &cfg.description, &self.opts.base_url)],
         );
         meta.breadcrumbs.truncate(1);
-        self.page("index.html", meta, |ctx| {
+        self.page("index.html", &[&self.site.config_source], meta, |ctx| {
             ctx.insert("providers", &providers);
             ctx.insert("clients", &clients);
         })
@@ -214,7 +238,9 @@ impl<'a> Renderer<'a> {
             ld,
         );
         if sel.provider(&p.slug) {
-            out.push(self.page("provider.html", meta, |ctx| ctx.insert_value("provider", view.clone()))?);
+            out.push(self.page("provider.html", &[&p.source], meta, |ctx| {
+                ctx.insert_value("provider", view.clone())
+            })?);
         }
         for c in self.clients.iter().filter(|c| sel.guide(&p.slug, &c.slug)) {
             out.push(self.guide_page(p, c, &view)?);
@@ -267,7 +293,15 @@ impl<'a> Renderer<'a> {
         let button = ButtonView::new(p, c);
         let files = self.opts.extras.get(&p.slug).map_or(&[][..], |e| e.files.as_slice());
         let profile = ProfileView::new(p, c, files, button.is_some());
-        self.page("guide.html", meta, |ctx| {
+        // The steps come from the client's guide and the provider's own steps for this client.
+        let mut sources = vec![&p.source];
+        sources.extend(c.guide.as_ref().map(|g| &g.source));
+        sources.extend(
+            self.overrides
+                .get(&(p.slug.as_str(), c.slug.as_str()))
+                .map(|o| &o.guide.source),
+        );
+        self.page("guide.html", &sources, meta, |ctx| {
             ctx.insert_value("provider", view.clone());
             ctx.insert("client", &client);
             ctx.insert("guide_html", &guide_html);
@@ -315,7 +349,7 @@ impl<'a> Renderer<'a> {
             vec![],
         );
         let client = ClientLink::new(c);
-        self.page("client.html", meta, |ctx| {
+        self.page("client.html", &[&c.source], meta, |ctx| {
             ctx.insert("client", &client);
             ctx.insert("providers", &rows);
         })
@@ -356,7 +390,9 @@ impl<'a> Renderer<'a> {
             }],
             jsonld::faq_page(&all).into_iter().collect(),
         );
-        self.page("faq.html", meta, |ctx| ctx.insert("groups", &groups))
+        self.page("faq.html", &Self::files_of(&self.site.faq), meta, |ctx| {
+            ctx.insert("groups", &groups)
+        })
     }
 
     fn troubleshooting_page(&self) -> Result<OutputFile, Diagnostic> {
@@ -390,7 +426,12 @@ impl<'a> Renderer<'a> {
             }],
             vec![],
         );
-        self.page("troubleshooting.html", meta, |ctx| ctx.insert("groups", &groups))
+        self.page(
+            "troubleshooting.html",
+            &Self::files_of(&self.site.troubleshooting),
+            meta,
+            |ctx| ctx.insert("groups", &groups),
+        )
     }
 
     fn free_page(&self, page: &crate::model::Page) -> Result<OutputFile, Diagnostic> {
@@ -413,7 +454,9 @@ impl<'a> Renderer<'a> {
             vec![Crumb { title, url }],
             vec![],
         );
-        self.page("page.html", meta, |ctx| ctx.insert("body_html", &body_html))
+        self.page("page.html", &[&page.guide.source], meta, |ctx| {
+            ctx.insert("body_html", &body_html)
+        })
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
@@ -426,8 +469,28 @@ impl<'a> Renderer<'a> {
             vec![],
         );
         meta.breadcrumbs.truncate(1);
-        self.page("404.html", meta, |_| {})
+        self.page("404.html", &[&self.site.config_source], meta, |_| {})
     }
+}
+
+/// A page larger than `limits.page_bytes`: at the content file of `sources` with the most text
+/// (the likeliest to have grown), naming the page and every file it is made from.
+fn page_too_large(sources: &[&Source], url: &str, size: usize, limit: u64) -> Diagnostic {
+    let largest = sources
+        .iter()
+        .max_by_key(|s| s.text.len())
+        .map_or("site.yaml", |s| s.path.as_str());
+    let files: Vec<&str> = sources.iter().map(|s| s.path.as_str()).collect();
+    Diagnostic::error(
+        "page-too-large",
+        format!("the page {url} is {size} bytes as rendered, more than the limit of {limit} bytes"),
+    )
+    .at(Location::file(largest))
+    .help(format!(
+        "the page is made from {}: look there for text or a list that grew without bound; a site that really \
+         needs pages this large can raise `limits: {{page_bytes: N}}` in site.yaml (now {limit})",
+        crate::diagnostics::name_some(&files, 3)
+    ))
 }
 
 /// Puts what every template sees (`site`, `assets`) into the theme's global context once, so

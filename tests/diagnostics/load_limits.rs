@@ -1,7 +1,8 @@
-//! Bounded work in the loader: nesting depth and file size have limits (`limits:` in site.yaml),
-//! each a clear error at the file, line and column; a report never echoes a huge line whole.
+//! Bounded work in the loader and the renderer: nesting depth, file size and page size have limits
+//! (`limits:` in site.yaml), each a clear error at the file, line and column; a report never
+//! echoes a huge line whole.
 
-use crate::common::{copy_tree, mailguide, repo};
+use crate::common::{build, copy_tree, mailguide, repo};
 use serde_json::Value;
 use std::path::Path;
 
@@ -143,5 +144,63 @@ fn a_ten_megabyte_line_is_shown_cut_to_a_window() {
     assert!(
         stderr.contains("13 | unknown: xxxx") && stderr.contains("x…"),
         "{stderr}"
+    );
+}
+
+/// A guide page over `limits.page_bytes` fails the build at the file with the most text of those
+/// it is made from (here the client's guide), naming the page, every file and the setting. The
+/// default (32 MiB) passes the same site. `check` renders no pages, so it does not see it
+/// (docs/checks.md says so).
+#[test]
+fn a_page_over_the_page_limit_fails_the_build_at_its_guide_naming_the_page_and_the_setting() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&repo().join("tests/sites/minimal"), dir.path());
+    let guide = dir.path().join("content/clients/simplemail.md");
+    let mut text = std::fs::read_to_string(&guide).expect("guide");
+    for i in 0..400 {
+        text.push_str(&format!("\nNote {i}: keep the app open while the first sync runs.\n"));
+    }
+    std::fs::write(&guide, text).expect("write");
+    let site_yaml = dir.path().join("site.yaml");
+    let plain = std::fs::read_to_string(&site_yaml).expect("site.yaml");
+    std::fs::write(&site_yaml, format!("{plain}limits:\n  page_bytes: 20000\n")).expect("write");
+
+    let out = dir.path().join("public");
+    let built = build(dir.path(), &out, &["--format", "json"]);
+    assert_eq!(built.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&built.stdout).expect("JSON report");
+    let found: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "page-too-large")
+        .collect();
+    assert_eq!(found.len(), 1, "{report:#}");
+    let d = found[0];
+    assert_eq!(d["file"], "content/clients/simplemail.md", "{d}");
+    let message = d["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("/example/simplemail/") && message.contains("limit of 20000 bytes"),
+        "{message}"
+    );
+    let help = d["help"].as_str().unwrap_or_default();
+    for named in [
+        "content/providers/example.yaml",
+        "content/clients/simplemail.md",
+        "content/providers/example/simplemail.md",
+        "`limits: {page_bytes: N}`",
+    ] {
+        assert!(help.contains(named), "{named} in {help}");
+    }
+    assert!(!out.exists(), "nothing was written");
+
+    let checked = mailguide(&["check", "--root", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(checked.status.code(), Some(0), "check renders no pages");
+
+    std::fs::write(&site_yaml, plain).expect("write");
+    assert_eq!(
+        build(dir.path(), &out, &[]).status.code(),
+        Some(0),
+        "the default passes"
     );
 }

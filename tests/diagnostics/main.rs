@@ -13,3 +13,4 @@ mod content_walk;
 mod fuzz_corpus;
 mod load_errors;
 mod load_limits;
+mod positions;

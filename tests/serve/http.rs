@@ -503,3 +503,90 @@ fn watching_goes_on_after_content_is_renamed_away_and_back() {
     });
     assert!(server.get("/icloud/").body.contains("content/providers/broken.yaml"));
 }
+
+/// Asks for `target` and says how long the answer took: `serve` must answer other pages while a
+/// broken guide is on disk (the issue saw a render that never ended wedge it for good).
+fn timed_get(server: &Server, target: &str) -> (Reply, Duration) {
+    let start = Instant::now();
+    let reply = server.get(target);
+    (reply, start.elapsed())
+}
+
+/// Other pages answer within a few seconds, each time.
+fn assert_responsive(server: &Server) {
+    for target in ["/", "/faq/", "/gmail/", "/icloud/"] {
+        let (reply, took) = timed_get(server, target);
+        assert_eq!(reply.status, 200, "{target}");
+        assert!(took < Duration::from_secs(3), "{target} took {took:?}");
+    }
+}
+
+/// A guide saved with Tera that would never finish (two nested `range(end=100000)` loops, 10^10
+/// iterations) while `serve` runs: the page shows the overlay at the guide's file and line, other
+/// pages answer at once, and the fixed guide, saved afterwards, is picked up: the overlay goes and
+/// the page shows the new text.
+#[test]
+fn a_guide_outside_the_tera_subset_shows_the_overlay_and_serve_stays_responsive() {
+    let site = bundled_copy();
+    let server = Server::start(site.path());
+    let guide = site.path().join("content/clients/thunderbird.md");
+    let good = fs::read_to_string(&guide).expect("read the guide");
+    let nested = "{% for a in range(end=100000) %}{% for b in range(end=100000) %}x{% endfor %}{% endfor %}";
+    fs::write(&guide, format!("Repeat after me.\n\n{nested}\n\n{good}")).expect("save the bad guide");
+    eventually("the guide page shows the overlay", || {
+        server.get("/icloud/thunderbird/").has_overlay()
+    });
+    let page = server.get("/icloud/thunderbird/");
+    assert!(page.body.contains("template-unbounded"), "{}", page.body);
+    assert!(
+        page.body.contains("content/clients/thunderbird.md:3:1"),
+        "the file and line of the outer loop: {}",
+        page.body
+    );
+    assert_responsive(&server);
+
+    // Fixed: the marker shows that the page was rendered from the new text.
+    fs::write(&guide, format!("Fixed guide, marker 4711.\n\n{good}")).expect("save the fixed guide");
+    eventually("the overlay goes and the page shows the fixed guide", || {
+        let page = server.get("/icloud/thunderbird/");
+        !page.has_overlay() && page.body.contains("Fixed guide, marker 4711.")
+    });
+    assert_responsive(&server);
+}
+
+/// A guide that makes its pages larger than `limits.page_bytes`: the overlay names the limit's
+/// code, the guide and the page; saving the guide back in its old size removes it.
+#[test]
+fn a_page_over_the_size_limit_shows_the_overlay_until_the_guide_is_shortened() {
+    let site = bundled_copy();
+    let config = site.path().join("site.yaml");
+    let text = fs::read_to_string(&config).expect("read site.yaml");
+    // The bundled site's largest page is under 40 KB.
+    fs::write(&config, format!("{text}\nlimits:\n  page_bytes: 100000\n")).expect("write site.yaml");
+    let server = Server::start(site.path());
+    assert!(!server.get("/icloud/thunderbird/").has_overlay());
+    let guide = site.path().join("content/clients/thunderbird.md");
+    let good = fs::read_to_string(&guide).expect("read the guide");
+    let long: String = (0..2_000)
+        .map(|i| format!("Note {i}: keep Thunderbird open while the first sync runs.\n\n"))
+        .collect();
+    fs::write(&guide, format!("{good}\n{long}")).expect("save the long guide");
+    eventually("the guide page shows the overlay", || {
+        server.get("/icloud/thunderbird/").has_overlay()
+    });
+    let page = server.get("/icloud/thunderbird/");
+    for expected in [
+        "page-too-large",
+        "content/clients/thunderbird.md:1:1",
+        "/icloud/thunderbird/",
+        "page_bytes",
+    ] {
+        assert!(page.body.contains(expected), "{expected} in {}", page.body);
+    }
+    assert_responsive(&server);
+    fs::write(&guide, format!("{good}\nShort again, marker 4712.\n")).expect("save the short guide");
+    eventually("the overlay goes and the page shows the short guide", || {
+        let page = server.get("/icloud/thunderbird/");
+        !page.has_overlay() && page.body.contains("Short again, marker 4712.")
+    });
+}
