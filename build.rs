@@ -20,7 +20,11 @@ fn main() {
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("default_theme.rs");
-    std::fs::write(dest, out).expect("write the embedded theme list");
+    // Written beside and renamed into place: a build folder copied with hard links (`cp -al`)
+    // then gets its own file instead of rewriting the one another checkout's build reads.
+    let tmp = dest.with_extension("rs.tmp");
+    std::fs::write(&tmp, out).expect("write the embedded theme list");
+    std::fs::rename(&tmp, &dest).expect("move the embedded theme list into place");
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
