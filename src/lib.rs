@@ -175,6 +175,8 @@ pub struct Built {
     pub checked: Checked,
     /// The pages that differ from the replaced output, when [`BuildOptions::list_changes`].
     pub changes: Option<write::changes::Changed>,
+    /// The smaller copies of large images made by this build, and those taken from the cache.
+    pub images: outputs::images::Counts,
 }
 
 /// Why a build wrote nothing.
@@ -188,8 +190,13 @@ pub enum BuildFailure {
 }
 
 /// Renders a checked site with the theme and views [`Prepared`] for it, handing each file to
-/// `sink` as soon as it is made (see [`render::Sink`]).
-fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) -> Result<(), Vec<Diagnostic>> {
+/// `sink` as soon as it is made (see [`render::Sink`]). Returns how many image copies were made
+/// and taken from the cache.
+fn render_prepared(
+    checked: &Checked,
+    prepared: Prepared,
+    sink: render::Sink,
+) -> Result<outputs::images::Counts, Vec<Diagnostic>> {
     let (Some(site), Some(plan)) = (&checked.site, &checked.plan) else {
         return Err(vec![]);
     };
@@ -218,18 +225,34 @@ fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) ->
         sink(file)
     };
     let all = render::Selection::all();
-    let (pages, files): (_, Vec<Result<Option<OutputFile>, Diagnostic>>) = rayon::join(
+    // The images' copies take a large image's decoding and encoding: they are made while the
+    // pages render.
+    type Written = Vec<Result<Option<OutputFile>, Diagnostic>>;
+    let (pages, (files, images)): (_, (Written, _)) = rayon::join(
         || render::render_pages_with(site, plan, &theme, &opts, &all, &recording),
         || {
             use rayon::prelude::*;
-            outputs::site_files(site, plan, &theme, &opts, Some(&search))
-                .into_par_iter()
-                .map(recording)
-                .collect()
+            rayon::join(
+                || {
+                    outputs::site_files(site, plan, &theme, &opts, Some(&search))
+                        .into_par_iter()
+                        .map(recording)
+                        .collect()
+                },
+                || outputs::images::files(&site.root, &plan.prose.images, &theme),
+            )
         },
     );
     let mut errors = pages.err().unwrap_or_default();
     errors.extend(files.into_iter().filter_map(Result::err));
+    errors.extend(images.errors);
+    let mut immutable: Vec<String> = theme.assets.iter().map(|a| a.output_path.clone()).collect();
+    for file in images.files {
+        immutable.push(file.path.clone());
+        if let Err(d) = recording(file) {
+            errors.push(d);
+        }
+    }
     // The host configuration (`_headers`, nginx, Apache) names the profiles the build wrote.
     let mut written = outputs::hosts::Written {
         profiles: seen
@@ -238,7 +261,7 @@ fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) ->
             .into_iter()
             .filter_map(|(path, profile)| profile.then_some(path))
             .collect(),
-        immutable: theme.assets.iter().map(|a| a.output_path.clone()).collect(),
+        immutable,
     };
     written.profiles.sort_unstable();
     let own_headers = theme
@@ -251,7 +274,11 @@ fn render_prepared(checked: &Checked, prepared: Prepared, sink: render::Sink) ->
             errors.push(d);
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(images.counts)
+    } else {
+        Err(errors)
+    }
 }
 
 /// What the render stage needs that the findings do not change: the theme with the site's
@@ -410,9 +437,10 @@ pub fn build_site_with_live(opts: &BuildOptions, live_results: Option<&Path>) ->
         }
         Ok(None)
     };
-    if let Err(diags) = render_prepared(&checked, prepared, &sink) {
-        return Err(BuildFailure::Render(diags, Box::new(checked)));
-    }
+    let images = match render_prepared(&checked, prepared, &sink) {
+        Ok(images) => images,
+        Err(diags) => return Err(BuildFailure::Render(diags, Box::new(checked))),
+    };
     let failed = write_error
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -430,5 +458,6 @@ pub fn build_site_with_live(opts: &BuildOptions, live_results: Option<&Path>) ->
         elapsed: start.elapsed(),
         checked,
         changes,
+        images,
     })
 }

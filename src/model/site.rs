@@ -94,8 +94,12 @@ fn default_deploy() -> Vec<Host> {
 pub struct Limits {
     /// The deepest nesting of YAML mappings and sequences in a file (default 64).
     pub yaml_depth: usize,
-    /// The largest content file, in bytes (default 16 MiB).
+    /// The largest content file, in bytes (default 16 MiB); images too.
     pub file_bytes: u64,
+    /// The most pixels an image's header may declare (default 40 million, 8000 x 5000): a small
+    /// file can declare a huge image (a decompression bomb) that would take the build's memory
+    /// and time to decode and resize.
+    pub image_pixels: u64,
 }
 
 impl Default for Limits {
@@ -103,6 +107,7 @@ impl Default for Limits {
         Limits {
             yaml_depth: 64,
             file_bytes: 16 * 1024 * 1024,
+            image_pixels: 40_000_000,
         }
     }
 }

@@ -149,7 +149,9 @@ impl<'a> Renderer<'a> {
         ctx.insert("search_index", &self.opts.search_url);
         fill(&mut ctx);
         // Most pages are 10 to 20 KB.
-        Ok(OutputFile::new(path, self.theme.render(template, &ctx, 24 * 1024)?))
+        let mut html = self.theme.render(template, &ctx, 24 * 1024)?;
+        eager_first_image(&mut html);
+        Ok(OutputFile::new(path, html))
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
@@ -412,6 +414,23 @@ impl<'a> Renderer<'a> {
         );
         meta.breadcrumbs.truncate(1);
         self.page("404.html", meta, |_| {})
+    }
+}
+
+/// Images of the prose load lazily (`loading="lazy"`, `decoding="async"`, see
+/// [`crate::plan::images`]), except the first of the page's main content: likely on the first
+/// screen, it loads at once, or the page would show late what it shows first.
+fn eager_first_image(html: &mut Vec<u8>) {
+    const LAZY: &[u8] = b" loading=\"lazy\" decoding=\"async\"";
+    let Some(main) = memchr::memmem::find(html, b"<main") else {
+        return;
+    };
+    let Some(img) = memchr::memmem::find(&html[main..], b"<img ").map(|i| main + i) else {
+        return;
+    };
+    let end = memchr::memchr(b'>', &html[img..]).map_or(html.len(), |e| img + e);
+    if let Some(at) = memchr::memmem::find(&html[img..end], LAZY).map(|a| img + a) {
+        html.drain(at..at + LAZY.len());
     }
 }
 

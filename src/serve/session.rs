@@ -359,6 +359,10 @@ impl Session {
                 // time: cheap, and one that is no longer made goes away. The client files are
                 // made only for the providers whose inputs changed; the rest stay in `files`.
                 let mut others = outputs::site_files_but_client_files(plan, theme, &opts, Some(&search));
+                // The images and their copies (from the cache after the first time).
+                let images = outputs::images::files(&site.root, &plan.prose.images, theme);
+                others.extend(images.files);
+                self.render_errors.extend(images.errors);
                 let (made, client_paths) = client_files(&mut self.client_files, site, &opts, sel.all);
                 others.extend(made);
                 let mut others_now: BTreeSet<String> = others.iter().map(|f| f.path.clone()).collect();

@@ -16,6 +16,7 @@ mod deploy;
 mod fixture_site;
 mod guide_shapes;
 mod guide_skeletons;
+mod images;
 mod minify;
 mod no_follow_writes;
 mod output_swap;
