@@ -118,7 +118,7 @@ pub fn init(dir: &Path, theme_copy: bool) -> Result<Vec<String>, ScaffoldError> 
         ("site.yaml".into(), yaml(FileKind::Site, "site.yaml", SITE).into_bytes()),
         (
             ".gitignore".into(),
-            b"# mailguide build writes the site here, and keeps the one before as a spare beside it\npublic/\n.public.mailguide-*/\n"
+            b"# mailguide build writes the site here, and keeps the one before as a spare beside it\npublic/\n.public.mailguide-*/\n# the smaller copies of large images, kept between builds\n.mailguide-cache/\n"
                 .to_vec(),
         ),
         (

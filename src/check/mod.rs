@@ -12,6 +12,7 @@ mod domains;
 mod empty;
 mod faq;
 mod hostnames;
+mod images;
 mod links;
 mod policy;
 mod ports;
@@ -66,6 +67,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("domains", domains::check),
     ("prose", prose::check),
     ("links", links::check),
+    ("images", images::check),
     ("faq", faq::check),
     ("data", data::check),
     ("sources", sources::check),

@@ -2,6 +2,7 @@
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, Format, print_human};
 use crate::diagnostics::{Diagnostic, summary, to_json};
+use crate::outputs;
 use crate::{BuildFailure, BuildOptions, build_site_with_live};
 
 /// `verbose` lists the pages that changed (it also needs `opts.list_changes`); the JSON report
@@ -33,8 +34,12 @@ pub fn run(opts: &BuildOptions, format: Format, verbose: bool, live_results: Opt
                     0 => String::new(),
                     n => format!(", {n} of them unchanged"),
                 };
+                let images = match built.images {
+                    outputs::images::Counts { made: 0, reused: 0 } => String::new(),
+                    c => format!("; image copies: {} made, {} from the cache", c.made, c.reused),
+                };
                 eprintln!(
-                    "built {} pages ({} files{unchanged}) into {} in {:.2} s",
+                    "built {} pages ({} files{unchanged}) into {} in {:.2} s{images}",
                     built.pages,
                     built.files,
                     built.output.display(),
@@ -84,6 +89,7 @@ fn json_report(built: &crate::Built) -> String {
         "files": built.files,
         "unchanged_files": built.unchanged,
         "elapsed_ms": (built.elapsed.as_secs_f64() * 1000.0).round(),
+        "image_copies": built.images,
     });
     if let Some(changes) = &built.changes {
         build["changed_pages"] = serde_json::json!(changes.changed);

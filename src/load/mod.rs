@@ -38,8 +38,9 @@ enum Kind {
     Asset,
 }
 
-/// Extensions of the images a guide, a provider's steps or a page may show from its own folder.
-const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
+/// Extensions of the images a guide, a provider's steps, a page or an FAQ or troubleshooting
+/// answer may show from its own folder.
+pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
 
 enum Item {
     Provider(Provider),
@@ -305,13 +306,29 @@ fn classify(content: &Path, path: &Path) -> Option<Kind> {
         (["faq", _], "yaml") => Some(Kind::Faq),
         (["troubleshooting", _], "yaml") => Some(Kind::Troubleshooting),
         (["pages", _], "md") => Some(Kind::Page),
-        (["providers", _, _] | ["clients", _] | ["pages", _], ext)
+        (["providers", _, _] | ["clients", _] | ["pages", _] | ["faq", _] | ["troubleshooting", _], ext)
             if IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) =>
         {
             Some(Kind::Asset)
         }
         _ => None,
     }
+}
+
+/// Whether `path` (under `root`) is an image the walk takes as content: one of
+/// [`IMAGE_EXTENSIONS`], in a folder of Markdown or of FAQ or troubleshooting entries, with no
+/// part of its path starting with `.` (which the walk leaves out). Only such an image may be
+/// shown from the prose, so what is published is what the walk accepted.
+pub fn is_content_image(root: &Path, path: &Path) -> bool {
+    let content = root.join("content");
+    let hidden = path
+        .strip_prefix(&content)
+        .map(|rel| {
+            rel.components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        })
+        .unwrap_or(true);
+    !hidden && matches!(classify(&content, path), Some(Kind::Asset))
 }
 
 /// A file in no place mailguide reads. YAML and Markdown there are content in the wrong place

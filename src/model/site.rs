@@ -96,11 +96,15 @@ fn default_deploy() -> Vec<Host> {
 pub struct Limits {
     /// The deepest nesting of YAML mappings and sequences in a file (default 64).
     pub yaml_depth: usize,
-    /// The largest content file, in bytes (default 16 MiB).
+    /// The largest content file, in bytes (default 16 MiB); images too.
     pub file_bytes: u64,
     /// The largest page, in bytes as rendered, before minifying (default 32 MiB). Checked when
     /// each page is rendered, so by `build` and `serve`; `check` renders no pages.
     pub page_bytes: u64,
+    /// The most pixels an image's header may declare (default 40 million, 8000 x 5000): a small
+    /// file can declare a huge image (a decompression bomb) that would take the build's memory
+    /// and time to decode and resize.
+    pub image_pixels: u64,
 }
 
 impl Default for Limits {
@@ -109,6 +113,7 @@ impl Default for Limits {
             yaml_depth: 64,
             file_bytes: 16 * 1024 * 1024,
             page_bytes: 32 * 1024 * 1024,
+            image_pixels: 40_000_000,
         }
     }
 }

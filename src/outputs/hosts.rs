@@ -123,8 +123,8 @@ AddType {PROFILE_TYPE} .mobileconfig
 # Dot files (the manifest) are not served, except /.well-known/.
 RedirectMatch 404 "/\.(?!well-known/)"
 <IfModule mod_headers.c>
-    # Fingerprinted assets: the name changes with the content.
-    <FilesMatch "\.[0-9a-f]{{10}}\.[A-Za-z0-9]+$">
+    # Fingerprinted assets and image copies: the name changes with the content.
+    <FilesMatch "\.[0-9a-f]{{10}}(-[0-9]+)?\.[A-Za-z0-9]+$">
         Header set Cache-Control "{IMMUTABLE}"
     </FilesMatch>
 </IfModule>

@@ -12,6 +12,7 @@
 pub mod autoconfig;
 pub mod dns;
 pub mod hosts;
+pub mod images;
 pub mod json;
 pub mod mobileconfig;
 pub mod search;

@@ -187,6 +187,8 @@ pub struct Built {
     pub checked: Checked,
     /// The pages that differ from the replaced output, when [`BuildOptions::list_changes`].
     pub changes: Option<write::changes::Changed>,
+    /// The smaller copies of large images made by this build, and those taken from the cache.
+    pub images: outputs::images::Counts,
 }
 
 /// Why a build wrote nothing.
@@ -278,9 +280,10 @@ pub fn build_site_with_live(opts: &BuildOptions, live_results: Option<&Path>) ->
             }
         }
     };
-    if let Err(diags) = render(&checked, prepared, Selection::all(), &mut memory, &sink) {
-        return Err(BuildFailure::Render(diags, Box::new(checked)));
-    }
+    let images = match render(&checked, prepared, Selection::all(), &mut memory, &sink) {
+        Ok(rendered) => rendered.images,
+        Err(diags) => return Err(BuildFailure::Render(diags, Box::new(checked))),
+    };
     let failed = write_error
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -298,6 +301,7 @@ pub fn build_site_with_live(opts: &BuildOptions, live_results: Option<&Path>) ->
         elapsed: start.elapsed(),
         checked,
         changes,
+        images,
     })
 }
 
@@ -344,6 +348,8 @@ pub struct Rendered {
     /// Files the last render made that are no longer part of the site (not pages: a page goes
     /// away only with a change that renders every page).
     pub removed: Vec<String>,
+    /// The smaller copies of large images made, and those taken from the cache.
+    pub images: outputs::images::Counts,
 }
 
 /// The render stage and the outputs, in order: the pages `sel` names and, alongside them, the
@@ -417,20 +423,30 @@ fn render(
     // The site files are made alongside the pages: some are one large file each (settings.json,
     // the sitemap), made on one thread, which would otherwise end the render alone.
     let cache = &mut memory.client_files;
-    let (pages, (files, kept_client_paths)) = rayon::join(
+    // The images and their smaller copies (taken from the cache after the first time) are made
+    // alongside too: a large image's decoding and encoding would otherwise end the render alone.
+    let (pages, (files, kept_client_paths, images)) = rayon::join(
         || render::render_pages_with(site, plan, &theme, &opts, &sel, &|f| recording(f, true)),
         || {
             use rayon::prelude::*;
             let mut files = outputs::site_files(site, plan, &theme, &opts, Some(&search));
             let (made, kept) = incremental::client_files(cache, site, &opts);
             files.extend(made);
-            let results: Vec<Result<Option<OutputFile>, Diagnostic>> =
-                files.into_par_iter().map(|f| recording(f, false)).collect();
-            (results, kept)
+            let (results, mut images): (Vec<Result<Option<OutputFile>, Diagnostic>>, _) = rayon::join(
+                || files.into_par_iter().map(|f| recording(f, false)).collect(),
+                || outputs::images::files(&site.root, &plan.prose.images, &theme),
+            );
+            let image_files = std::mem::take(&mut images.files);
+            let image_paths: Vec<String> = image_files.iter().map(|f| f.path.clone()).collect();
+            let mut results = results;
+            results.extend(image_files.into_iter().map(|f| recording(f, false)));
+            (results, kept, (images, image_paths))
         },
     );
+    let (images, image_paths) = images;
     let mut errors = pages.err().unwrap_or_default();
     errors.extend(files.into_iter().filter_map(Result::err));
+    errors.extend(images.errors);
     // Every file of the site that is not a page: those made now and the kept client files.
     let mut others: BTreeSet<String> = seen
         .into_inner()
@@ -446,7 +462,12 @@ fn render(
             .filter(|p| p.ends_with(".mobileconfig"))
             .cloned()
             .collect(),
-        immutable: theme.assets.iter().map(|a| a.output_path.clone()).collect(),
+        immutable: theme
+            .assets
+            .iter()
+            .map(|a| a.output_path.clone())
+            .chain(image_paths)
+            .collect(),
     };
     let own_headers = theme
         .root_files
@@ -471,6 +492,7 @@ fn render(
         all: sel.all,
         pages: rendered.into_inner(),
         removed,
+        images: images.counts,
     })
 }
 

@@ -55,3 +55,29 @@ pub struct ProviderExtras {
     /// (`build --live-results`).
     pub live_checked: Option<String>,
 }
+
+/// 64-bit FNV-1a: stable across Rust versions and platforms, unlike `DefaultHasher`, so
+/// fingerprints (and so the output bytes) do not change with the compiler.
+pub fn fnv64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The fingerprint a published file carries in its name: ten hex digits of [`fnv64`].
+pub fn fingerprint(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv64(bytes))[..10].to_string()
+}
+
+/// `name` with the fingerprint of `bytes` before its extension: `img/tb.png` becomes
+/// `img/tb.1a2b3c4d5e.png`, so a host may cache it forever.
+pub fn fingerprinted_name(name: &str, bytes: &[u8]) -> String {
+    let hash = fingerprint(bytes);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.contains('/') => format!("{stem}.{hash}.{ext}"),
+        _ => format!("{name}.{hash}"),
+    }
+}

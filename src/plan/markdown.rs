@@ -4,7 +4,8 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use std::collections::HashSet;
 
-fn options() -> Options {
+/// The Markdown extensions content is read with (the image finder reads it alike).
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
@@ -87,7 +88,7 @@ fn html_of(mut events: Vec<Event<'_>>, shift: u8, used: &mut HashSet<String>) ->
         i += 1;
     }
     let mut out = String::with_capacity(events.len() * 16);
-    html::push_html(&mut out, with_captions(events).into_iter());
+    html::push_html(&mut out, with_images(with_captions(events)).into_iter());
     // pulldown-cmark puts a line break after every block; pages are smaller without them.
     crate::minify::compact(&scope_column_headers(&out))
 }
@@ -124,6 +125,48 @@ fn with_captions(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         } else {
             out.push(event);
         }
+    }
+    out
+}
+
+/// Turns each image the prose compiler marked ([`super::images`]) into its HTML: the published
+/// address, width and height, smaller copies and lazy loading. Other images are left to
+/// pulldown-cmark (the prose compiler marks every image of templated prose).
+fn with_images(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let marked = |e: &Event| matches!(e, Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with(super::images::MARKER));
+    if !events.iter().any(marked) {
+        return events;
+    }
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut events = events.into_iter();
+    while let Some(event) = events.next() {
+        let Event::Start(Tag::Image { dest_url, title, .. }) = &event else {
+            out.push(event);
+            continue;
+        };
+        let Some(image) = super::images::Marked::parse(dest_url) else {
+            out.push(event);
+            continue;
+        };
+        // The alt text is the plain text up to the image's end (an image inside it counts by
+        // its own alt text, as pulldown-cmark writes it).
+        let mut alt = String::new();
+        let mut depth = 1;
+        for inner in events.by_ref() {
+            match inner {
+                Event::Start(Tag::Image { .. }) => depth += 1,
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+        }
+        out.push(Event::InlineHtml(image.html(&alt, title).into()));
     }
     out
 }

@@ -10,6 +10,7 @@ mod anchors;
 pub mod entries;
 pub mod files;
 pub mod guide;
+pub mod images;
 pub mod markdown;
 pub mod prose;
 pub mod skeleton;

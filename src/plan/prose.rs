@@ -6,6 +6,7 @@
 //! renders them into pages. Tera's errors carry a line within the template; [`Prose`] maps that
 //! back to the line of the content file.
 
+use super::images;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::{Auth, Client, PasswordKind, Protocol, Provider, Security, Server, Site, Source, Vocabulary};
 use rayon::prelude::*;
@@ -19,6 +20,45 @@ struct Origin {
     file: String,
     line: usize,
     column: usize,
+    /// Where image markers made the compiled template's lines longer than the file's
+    /// ([`super::images`]), for the columns of Tera's errors.
+    edits: Vec<images::Edit>,
+}
+
+impl Origin {
+    fn at(file: &str, line: usize, column: usize) -> Origin {
+        Origin {
+            file: file.to_string(),
+            line,
+            column,
+            edits: vec![],
+        }
+    }
+
+    /// The place in the file of the bytes `start..end` of the template `text`. Every line of a
+    /// template starts at the same column of its file (a YAML block's indentation).
+    fn locate(&self, text: &str, start: usize, end: usize) -> Location {
+        let before = &text[..start];
+        let line_in_text = memchr::memchr_iter(b'\n', before.as_bytes()).count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = self.column + text[line_start..start].chars().count();
+        let piece = &text[start..end];
+        let len = piece
+            .find('\n')
+            .map_or(piece.chars().count(), |n| piece[..n].chars().count());
+        Location::new(&self.file, self.line + line_in_text, column).with_len(len)
+    }
+
+    /// A column Tera gives on the template's line `line` (0-based), as a column of the file's line.
+    fn file_column(&self, line: usize, column: usize) -> usize {
+        let moved: isize = self
+            .edits
+            .iter()
+            .filter(|e| e.line == line && e.after <= column)
+            .map(|e| e.delta)
+            .sum();
+        column.saturating_add_signed(-moved)
+    }
 }
 
 /// The compiled content templates of a site.
@@ -36,6 +76,8 @@ pub struct Prose {
     /// The part that holds each template that compiled.
     part_of: HashMap<String, usize>,
     origins: HashMap<String, Origin>,
+    /// The images the prose shows, each file once: what `outputs` publishes.
+    pub images: images::Images,
 }
 
 /// Template names, one per piece of prose. Names are the file path plus, for YAML entries, the
@@ -72,11 +114,7 @@ impl Prose {
             .chain(site.overrides.iter().map(|o| &o.guide))
             .chain(site.pages.iter().map(|p| &p.guide));
         for guide in guides {
-            let origin = Origin {
-                file: guide.source.path.clone(),
-                line: guide.body_line,
-                column: 1,
-            };
+            let origin = Origin::at(&guide.source.path, guide.body_line, 1);
             add(guide_name(&guide.source), &guide.body, origin, &mut diagnostics);
         }
         for entry in &site.faq {
@@ -112,6 +150,19 @@ impl Prose {
                 );
             }
         }
+        // Images: each destination becomes the marker of its published file (see [`images`]).
+        let resolver = images::Resolver::new(&site.root, &site.config.limits);
+        let mut found_images = images::Images::default();
+        let mut marked: HashMap<String, String> = HashMap::new();
+        for (name, text) in &pending {
+            let Some(origin) = origins.get_mut(name) else { continue };
+            let at = |start: usize, end: usize| origin.locate(text, start, end);
+            if let Some((new, edits)) = found_images.mark(&resolver, &origin.file.clone(), text, &at, &mut diagnostics)
+            {
+                origin.edits = edits;
+                marked.insert(name.clone(), new);
+            }
+        }
         // Content may use only the Tera whose work is bounded (see [`super::subset`]); a piece that
         // uses more is reported where it stands and never compiled, so it is never rendered.
         pending.retain(|(name, text)| {
@@ -121,6 +172,13 @@ impl Prose {
             }
             refused.is_empty()
         });
+        let pending: Vec<(String, &str)> = pending
+            .into_iter()
+            .map(|(name, text)| {
+                let text = marked.get(&name).map_or(text, String::as_str);
+                (name, text)
+            })
+            .collect();
         // No piece of content refers to another (the subset has no `include`, macros or
         // components), so they are split into as many runs as there are threads to compile them.
         let parts = rayon::current_num_threads().clamp(1, 16);
@@ -158,6 +216,7 @@ impl Prose {
             parts: Vec::with_capacity(compiled.len().max(1)),
             part_of: HashMap::with_capacity(pending.len()),
             origins,
+            images: found_images,
         };
         for (tera, found) in compiled {
             let part = prose.parts.len();
@@ -232,11 +291,7 @@ fn subset_diagnostic(
     text: &str,
     refusal: &super::subset::Refusal,
 ) -> Diagnostic {
-    let origin = origins.get(name).cloned().unwrap_or(Origin {
-        file: name.to_string(),
-        line: 1,
-        column: 1,
-    });
+    let origin = origins.get(name).cloned().unwrap_or_else(|| Origin::at(name, 1, 1));
     let before = &text[..refusal.start];
     let line_in_text = memchr::memchr_iter(b'\n', before.as_bytes()).count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -255,11 +310,7 @@ fn subset_diagnostic(
 
 /// A Tera error as a diagnostic at the template's place in its file.
 fn diagnostic(origins: &HashMap<String, Origin>, name: &str, err: &tera::Error) -> Diagnostic {
-    let origin = origins.get(name).cloned().unwrap_or(Origin {
-        file: name.to_string(),
-        line: 1,
-        column: 1,
-    });
+    let origin = origins.get(name).cloned().unwrap_or_else(|| Origin::at(name, 1, 1));
     let (code, report) = match err.kind() {
         tera::ErrorKind::SyntaxError(r) => ("template-syntax", Some(r)),
         tera::ErrorKind::RenderingError(r) => ("template-data", Some(r)),
@@ -269,10 +320,11 @@ fn diagnostic(origins: &HashMap<String, Origin>, name: &str, err: &tera::Error) 
         Some(r) => {
             let span = r.span();
             let line = origin.line + span.start_line.saturating_sub(1);
+            let start_col = origin.file_column(span.start_line.saturating_sub(1), span.start_col);
             let column = if span.start_line <= 1 {
-                origin.column + span.start_col
+                origin.column + start_col
             } else {
-                span.start_col + 1
+                start_col + 1
             };
             let len = if span.end_line == span.start_line {
                 span.end_col.saturating_sub(span.start_col)
@@ -319,22 +371,10 @@ fn yaml_origin(source: &Source, path: &str) -> Origin {
                 .line(line - 1)
                 .map(|l| l.len() - l.trim_start().len())
                 .unwrap_or(0);
-            Origin {
-                file: source.path.clone(),
-                line,
-                column: indent + 1,
-            }
+            Origin::at(&source.path, line, indent + 1)
         }
-        Some(span) => Origin {
-            file: source.path.clone(),
-            line: span.line,
-            column: span.column,
-        },
-        None => Origin {
-            file: source.path.clone(),
-            line: 1,
-            column: 1,
-        },
+        Some(span) => Origin::at(&source.path, span.line, span.column),
+        None => Origin::at(&source.path, 1, 1),
     }
 }
 

@@ -158,7 +158,8 @@ impl<'a> Renderer<'a> {
         ctx.insert("search_index", &self.opts.search_url);
         fill(&mut ctx);
         // Most pages are 10 to 20 KB.
-        let html = self.theme.render(template, &ctx, 24 * 1024)?;
+        let mut html = self.theme.render(template, &ctx, 24 * 1024)?;
+        eager_first_image(&mut html);
         let limit = self.site.config.limits.page_bytes;
         if html.len() as u64 > limit {
             let sources = if sources.is_empty() {
@@ -491,6 +492,23 @@ fn page_too_large(sources: &[&Source], url: &str, size: usize, limit: u64) -> Di
          needs pages this large can raise `limits: {{page_bytes: N}}` in site.yaml (now {limit})",
         crate::diagnostics::name_some(&files, 3)
     ))
+}
+
+/// Images of the prose load lazily (`loading="lazy"`, `decoding="async"`, see
+/// [`crate::plan::images`]), except the first of the page's main content: likely on the first
+/// screen, it loads at once, or the page would show late what it shows first.
+fn eager_first_image(html: &mut Vec<u8>) {
+    const LAZY: &[u8] = b" loading=\"lazy\" decoding=\"async\"";
+    let Some(main) = memchr::memmem::find(html, b"<main") else {
+        return;
+    };
+    let Some(img) = memchr::memmem::find(&html[main..], b"<img ").map(|i| main + i) else {
+        return;
+    };
+    let end = memchr::memchr(b'>', &html[img..]).map_or(html.len(), |e| img + e);
+    if let Some(at) = memchr::memmem::find(&html[img..end], LAZY).map(|a| img + a) {
+        html.drain(at..at + LAZY.len());
+    }
 }
 
 /// Puts what every template sees (`site`, `assets`) into the theme's global context once, so

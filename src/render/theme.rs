@@ -127,17 +127,6 @@ fn layered(dirs: &[PathBuf], dot_files: bool) -> BTreeMap<String, PathBuf> {
     files
 }
 
-/// 64-bit FNV-1a: stable across Rust versions and platforms, unlike `DefaultHasher`, so
-/// fingerprints (and so the output bytes) do not change with the compiler.
-pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")[..10].to_string()
-}
-
 impl Theme {
     /// Loads and compiles the theme; `minify` other than `off` compacts each template first and
     /// minifies the style sheets.
@@ -214,7 +203,7 @@ impl Theme {
                         Minify::Whitespace | Minify::Full if name.ends_with(".css") => minify_css(&bytes),
                         _ => bytes,
                     };
-                    let published = fingerprinted_name(&name, &bytes);
+                    let published = crate::plan::files::fingerprinted_name(&name, &bytes);
                     asset_urls.insert(name, format!("/static/{published}"));
                     assets.push(Asset {
                         output_path: format!("static/{published}"),
@@ -290,14 +279,6 @@ impl Theme {
         if let Some(written) = &mut self.written {
             written.global_context().insert(key, value);
         }
-    }
-}
-
-fn fingerprinted_name(name: &str, bytes: &[u8]) -> String {
-    let hash = fingerprint(bytes);
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
-        _ => format!("{name}.{hash}"),
     }
 }
 

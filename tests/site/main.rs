@@ -17,6 +17,7 @@ mod drafts;
 mod fixture_site;
 mod guide_shapes;
 mod guide_skeletons;
+mod images;
 mod lastmod;
 mod minify;
 mod no_follow_writes;
