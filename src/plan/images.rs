@@ -383,7 +383,7 @@ fn find_images(text: &str) -> Vec<Found> {
     // The images being read (an image's alt text may hold another image): the index in `out`,
     // the end of the whole image and the end of its alt text read so far.
     let mut open: Vec<(usize, usize, usize)> = Vec::new();
-    for (event, range) in Parser::new_ext(text, super::markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, super::dialect::options()).into_offset_iter() {
         // Whatever stands inside an image (a nested image's start covers all of it) is its alt text.
         if let Some((_, _, alt_end)) = open.last_mut()
             && !matches!(event, Event::End(TagEnd::Image))

@@ -1,16 +1,10 @@
 //! Markdown to HTML with pulldown-cmark: tables, footnotes, strikethrough, and `id`s on headings
 //! so every heading can be linked to.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd, html};
 use std::collections::HashSet;
 
-/// The Markdown extensions content is read with (the image finder reads it alike).
-pub(crate) fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_SMART_PUNCTUATION
-}
+pub(crate) use super::dialect::options;
 
 /// Renders Markdown to HTML. Headings get an `id` from their text (unique within the page) and
 /// are shifted down by `shift` levels so a guide's `##` fits under the page's own headings.

@@ -7,6 +7,7 @@
 //! is what the renderer writes.
 
 mod anchors;
+mod dialect;
 pub mod entries;
 pub mod files;
 pub mod guide;

@@ -23,7 +23,10 @@ fn shapes_site() -> &'static Path {
         std::fs::create_dir_all(&clients).expect("mkdir clients");
         for entry in std::fs::read_dir(repo().join("content/clients")).expect("bundled clients") {
             let path = entry.expect("dir entry").path();
-            if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "md")) {
+            if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "md" | "svg" | "png" | "jpg" | "webp")
+            ) {
                 let name = path.file_name().expect("a file has a name");
                 std::fs::copy(&path, clients.join(name)).expect("copy client file");
             }
